@@ -1,0 +1,55 @@
+"""``manage.py load_demo``: reference data, the clause library and the demo plans (idempotent)."""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from agreements import demo
+from agreements.models import Plan
+
+# Each app that owns demo data exposes ``load_reference()`` and ``load_plan(plan, data)``.
+EXTRA_LOADERS = ["budgets.demo", "indicators.demo"]
+
+
+def _extra_loaders() -> list:
+    modules = []
+    for name in EXTRA_LOADERS:
+        try:
+            modules.append(import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
+class Command(BaseCommand):
+    help = "Indlæser referencedata (puljer, indsatsområder, …) og demoplanerne. Kan køres flere gange."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true",
+                            help="Slet og genindlæs demoplanerne (ændringer i dem går tabt).")
+
+    def handle(self, *args, reset: bool = False, **options):
+        extras = _extra_loaders()
+        with transaction.atomic():
+            demo.load_reference()
+            for module in extras:
+                module.load_reference()
+            clauses = demo.load_clauses()
+            created = []
+            for data in demo.demo_plan_data():
+                slug = data["plan"]["slug"]
+                existing = Plan.objects.filter(slug=slug).first()
+                if existing and reset:
+                    existing.delete()
+                    existing = None
+                if existing:
+                    continue
+                plan = demo.load_plan(data)
+                for module in extras:
+                    module.load_plan(plan, data)
+                created.append(slug)
+        self.stdout.write(self.style.SUCCESS(
+            f"Referencedata indlæst; {clauses} nye klausuler; nye demoplaner: {', '.join(created) or 'ingen'}."
+        ))

@@ -1,0 +1,533 @@
+"""The plan and its agreements: the data behind LBF's strategic agreement and delaftaler.
+
+Models hold data and small invariants; rules that span objects live in ``services.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from helhedsplan.formatting import format_date
+
+
+class Pulje(models.Model):
+    """A funding round of Landsbyggefonden (reference data)."""
+
+    code = models.SlugField("kode", max_length=20, unique=True, help_text="F.eks. 2019-26")
+    name = models.CharField("navn", max_length=100)
+    first_year = models.PositiveSmallIntegerField("første år")
+    last_year = models.PositiveSmallIntegerField("sidste år")
+    min_cofinancing_percent = models.DecimalField(
+        "minimum lokal medfinansiering (%)", max_digits=5, decimal_places=1, default=25
+    )
+    default_length_years = models.PositiveSmallIntegerField("standardvarighed (år)", default=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "pulje"
+        verbose_name_plural = "puljer"
+        ordering = ["-first_year"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FocusArea(models.Model):
+    """An indsatsområde of a pulje, with LBF's overordnede mål (reference data)."""
+
+    pulje = models.ForeignKey(Pulje, on_delete=models.PROTECT, related_name="focus_areas",
+                              verbose_name="pulje")
+    name = models.CharField("navn", max_length=200)
+    slug = models.SlugField("kortnavn", max_length=100)
+    lbf_goal = models.TextField("LBF's overordnede mål", blank=True)
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "indsatsområde"
+        verbose_name_plural = "indsatsområder"
+        ordering = ["pulje", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pulje", "name"], name="focusarea_unique_name_per_pulje"),
+            models.UniqueConstraint(fields=["pulje", "slug"], name="focusarea_unique_slug_per_pulje"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A party or partner: boligorganisation, kommune/forvaltning, politi, forening …"""
+
+    class Kind(models.TextChoices):
+        HOUSING = "boligorganisation", "Boligorganisation"
+        MUNICIPALITY = "kommune", "Kommune/forvaltning"
+        POLICE = "politi", "Politi"
+        ASSOCIATION = "forening", "Forening/NGO"
+        COMPANY = "virksomhed", "Virksomhed"
+        FOUNDATION = "fond", "Fond"
+        EDUCATION = "uddannelse", "Uddannelsesinstitution"
+        OTHER = "andet", "Andet"
+
+    name = models.CharField("navn", max_length=200, unique=True)
+    short_name = models.CharField("kort navn", max_length=50, blank=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    address = models.CharField("adresse", max_length=200, blank=True)
+    website = models.URLField("hjemmeside", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisationer"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A kontaktperson at an organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts",
+                                     verbose_name="organisation")
+    name = models.CharField("navn", max_length=200)
+    title = models.CharField("funktion/titel", max_length=200, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("telefon", max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kontaktperson"
+        verbose_name_plural = "kontaktpersoner"
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="contact_unique_name_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class Plan(models.Model):
+    """A boligsocial helhedsplan (indsats) for one or more boligområder."""
+
+    name = models.CharField("navn på indsatsen", max_length=200)
+    slug = models.SlugField("kortnavn (URL)", max_length=100, unique=True)
+    area_name = models.CharField("områdets navn", max_length=300, blank=True)
+    pulje = models.ForeignKey(Pulje, on_delete=models.PROTECT, related_name="plans", verbose_name="pulje")
+    start_date = models.DateField("gælder fra")
+    end_date = models.DateField("gælder til")
+    lbf_journal_number = models.CharField("LBF journalnummer", max_length=50, blank=True)
+    administrating_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="administered_plans",
+        verbose_name="administrerende boligorganisation",
+    )
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="municipality_plans",
+        verbose_name="kommune",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "helhedsplan"
+        verbose_name_plural = "helhedsplaner"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="plan_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:plan_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "Slutdatoen skal ligge efter startdatoen."})
+
+    @property
+    def period_display(self) -> str:
+        return f"{format_date(self.start_date)} – {format_date(self.end_date)}"
+
+    def contains_period(self, start: date | None, end: date | None) -> bool:
+        """True when [start, end] lies inside the plan period."""
+        if start is None or end is None:
+            return True
+        return self.start_date <= start and end <= self.end_date
+
+    @property
+    def years(self) -> list[int]:
+        """The calendar years the plan period touches."""
+        return list(range(self.start_date.year, self.end_date.year + 1))
+
+
+class PlanFocusArea(models.Model):
+    """An indsatsområde chosen by a plan, with its problemkompleks (section 6)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="plan_focus_areas",
+                             verbose_name="helhedsplan")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="plan_focus_areas",
+                                   verbose_name="indsatsområde")
+    problem_complex = models.TextField("problemkompleks", blank=True)
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "valgt indsatsområde"
+        verbose_name_plural = "valgte indsatsområder"
+        ordering = ["plan", "order", "focus_area__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "focus_area"], name="planfocusarea_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.focus_area}"
+
+    def clean(self) -> None:
+        if self.plan_id and self.focus_area_id and self.focus_area.pulje_id != self.plan.pulje_id:
+            raise ValidationError(
+                {"focus_area": "Indsatsområdet hører ikke til helhedsplanens pulje."}
+            )
+
+
+class HousingArea(models.Model):
+    """A boligområde covered by the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="housing_areas",
+                             verbose_name="helhedsplan")
+    name = models.CharField("navn", max_length=200)
+    description = models.TextField("beskrivelse", blank=True)
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "boligområde"
+        verbose_name_plural = "boligområder"
+        ordering = ["plan", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="housingarea_unique_name_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HousingDepartment(models.Model):
+    """A boligafdeling: afdeling number of a boligorganisation inside a boligområde."""
+
+    housing_area = models.ForeignKey(HousingArea, on_delete=models.CASCADE, related_name="departments",
+                                     verbose_name="boligområde")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="departments",
+                                     verbose_name="boligorganisation")
+    number = models.CharField("afdelingsnummer", max_length=20)
+    name = models.CharField("navn", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "boligafdeling"
+        verbose_name_plural = "boligafdelinger"
+        ordering = ["housing_area", "organisation__name", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["housing_area", "organisation", "number"],
+                                    name="department_unique"),
+        ]
+
+    def __str__(self) -> str:
+        label = f"afd. {self.number}, {self.organisation}"
+        return f"{self.name} ({label})" if self.name else label
+
+
+class StrategicAgreement(models.Model):
+    """The strategisk samarbejdsaftale (one per plan), sections 1–4, 7 and 8.
+
+    Section 5 (mål og indikatorer) lives in ``indicators``; section 6 is each chosen indsatsområde's
+    problemkompleks (``PlanFocusArea``).
+    """
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="strategic_agreement",
+                                verbose_name="helhedsplan")
+    documents = models.TextField(
+        "aftaledokumenter", blank=True, help_text="Ét dokument pr. linje (delaftaler, budget, …)."
+    )
+    section_1_area = models.TextField("1. Kort om boligområdet", blank=True)
+    section_2_vision = models.TextField("2. Vision for boligområdet", blank=True)
+    section_3_organisation = models.TextField("3. Organisering", blank=True)
+    section_4_interplay = models.TextField(
+        "4. Samspil med centrale tiltag og indsatser i boligområdet", blank=True
+    )
+    section_7_evaluation = models.TextField("7. Lokal evaluering", blank=True)
+    section_8_revision = models.TextField("8. Revision af samarbejdsaftalen", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "strategisk samarbejdsaftale"
+        verbose_name_plural = "strategiske samarbejdsaftaler"
+
+    def __str__(self) -> str:
+        return f"Strategisk samarbejdsaftale – {self.plan}"
+
+    @property
+    def document_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.documents.splitlines() if line.strip(" -•\t")]
+
+
+class AgreementParty(models.Model):
+    """A part of the strategic agreement with its signatory (Underskrifter)."""
+
+    agreement = models.ForeignKey(StrategicAgreement, on_delete=models.CASCADE, related_name="parties",
+                                  verbose_name="samarbejdsaftale")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreement_parties",
+                                     verbose_name="organisation")
+    role = models.CharField("rolle", max_length=200, blank=True)
+    signatory_name = models.CharField("underskriver", max_length=200, blank=True)
+    signatory_title = models.CharField("underskrivers titel", max_length=200, blank=True)
+    signed_date = models.DateField("dato for underskrift", null=True, blank=True)
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "aftalepart"
+        verbose_name_plural = "aftalens parter"
+        ordering = ["agreement", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "organisation"], name="agreementparty_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class SubAgreement(models.Model):
+    """A delaftale: one per chosen indsatsområde of a plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sub_agreements",
+                             verbose_name="helhedsplan")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="sub_agreements",
+                                   verbose_name="indsatsområde")
+    initiative_name = models.CharField("navn på den boligsociale indsats", max_length=300, blank=True)
+    start_date = models.DateField("gælder fra")
+    end_date = models.DateField("gælder til")
+    municipal_coherence = models.TextField("sammenhæng med den kommunale indsats i boligområdet", blank=True)
+    conflict_handling = models.TextField("konflikthåndtering og underretning", blank=True)
+    revision = models.TextField("revision af delaftalen", blank=True)
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "delaftale"
+        verbose_name_plural = "delaftaler"
+        ordering = ["plan", "order", "focus_area__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "focus_area"], name="subagreement_one_per_focus_area",
+                                    violation_error_message="Der findes allerede en delaftale for dette "
+                                                            "indsatsområde i helhedsplanen."),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")),
+                                   name="subagreement_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delaftale for indsatsområdet {self.focus_area}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:subagreement_detail",
+                       kwargs={"slug": self.plan.slug, "area": self.focus_area.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "Slutdatoen skal ligge efter startdatoen."
+        if self.plan_id:
+            plan = self.plan
+            if self.start_date and not (plan.start_date <= self.start_date <= plan.end_date):
+                errors["start_date"] = (
+                    f"Delaftalens startdato skal ligge inden for helhedsplanens periode "
+                    f"({plan.period_display})."
+                )
+            if self.end_date and not (plan.start_date <= self.end_date <= plan.end_date):
+                errors["end_date"] = (
+                    f"Delaftalens slutdato skal ligge inden for helhedsplanens periode "
+                    f"({plan.period_display})."
+                )
+            if self.focus_area_id:
+                if self.focus_area.pulje_id != plan.pulje_id:
+                    errors["focus_area"] = "Indsatsområdet hører ikke til helhedsplanens pulje."
+                elif not plan.plan_focus_areas.filter(focus_area_id=self.focus_area_id).exists():
+                    errors["focus_area"] = "Indsatsområdet er ikke valgt i helhedsplanen."
+        if errors:
+            raise ValidationError(errors)
+
+
+class SubAgreementParty(models.Model):
+    """A party of a delaftale: organisation/function responsible locally, with contact person."""
+
+    sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, related_name="parties",
+                                      verbose_name="delaftale")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="sub_agreement_parties", verbose_name="organisation")
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="sub_agreement_parties", verbose_name="kontaktperson")
+    role = models.CharField("rolle/funktion", max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "delaftalepart"
+        verbose_name_plural = "delaftalens parter"
+        ordering = ["sub_agreement", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sub_agreement", "organisation"], name="subagreementparty_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def clean(self) -> None:
+        if self.contact_id and self.organisation_id and self.contact.organisation_id != self.organisation_id:
+            raise ValidationError({"contact": "Kontaktpersonen hører ikke til den valgte organisation."})
+
+
+class Activity(models.Model):
+    """An aktivitet of a delaftale: one LBF skema."""
+
+    sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, related_name="activities",
+                                      verbose_name="delaftale")
+    name = models.CharField("aktivitetsnavn", max_length=300)
+    purpose = models.TextField("formål", blank=True)
+    target_group = models.TextField("målgruppe(r)", blank=True)
+    content = models.TextField("indhold og praksis", blank=True)
+    anchoring = models.TextField("forankring", blank=True)
+    responsibilities = models.TextField("ansvars- og rollefordeling", blank=True)
+    locations = models.TextField("lokaliteter", blank=True)
+    housing_areas = models.ManyToManyField(HousingArea, blank=True, related_name="activities",
+                                           verbose_name="boligområder")
+    responsible_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="responsible_for_activities",
+        verbose_name="ansvarlige organisationer",
+    )
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="activities",
+                                      verbose_name="kontaktpersoner")
+    municipal_cofinancing = models.BooleanField("del af den kommunale medfinansiering", default=False)
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords(m2m_fields=[housing_areas, responsible_organisations, contacts])
+
+    class Meta:
+        verbose_name = "aktivitet"
+        verbose_name_plural = "aktiviteter"
+        ordering = ["sub_agreement", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffResource(models.Model):
+    """A medarbejderressource of a delaftale: function, share and who pays."""
+
+    sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, related_name="staff_resources",
+                                      verbose_name="delaftale")
+    function = models.CharField("funktion", max_length=200)
+    percent = models.DecimalField(
+        "andel (%)", max_digits=5, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    hours_per_week = models.DecimalField(
+        "timer pr. uge", max_digits=5, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(80)],
+    )
+    financed_by = models.CharField("finansieret af", max_length=200, blank=True)
+    financed_by_plan = models.BooleanField(
+        "finansieret af helhedsplanens budget", default=True,
+        help_text="Skal modsvares af en budgetlinje i indsatsområdets budget.",
+    )
+    note = models.TextField("bemærkning", blank=True)
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "medarbejderressource"
+        verbose_name_plural = "medarbejderressourcer"
+        ordering = ["sub_agreement", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | (Q(percent__gte=0) & Q(percent__lte=100)),
+                name="staffresource_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function} ({self.share_display})"
+
+    def clean(self) -> None:
+        if self.percent is not None and self.hours_per_week is not None:
+            raise ValidationError({"hours_per_week": "Angiv enten andel i procent eller timer pr. uge, ikke begge."})
+
+    @property
+    def share_display(self) -> str:
+        from helhedsplan.formatting import format_number
+
+        if self.percent is not None:
+            return f"{format_number(self.percent)} %"
+        if self.hours_per_week is not None:
+            return f"{format_number(self.hours_per_week)} timer/uge"
+        return ""
+
+
+class Clause(models.Model):
+    """An eksempelklausul: a reusable text for a delaftale field."""
+
+    class Category(models.TextChoices):
+        MUNICIPAL = "sammenhaeng", "Sammenhæng med den kommunale indsats"
+        CONFLICT = "konflikt", "Konflikthåndtering og underretning"
+        REVISION = "revision", "Revision af delaftalen"
+        OTHER = "andet", "Andet"
+
+    category = models.CharField("kategori", max_length=20, choices=Category.choices)
+    title = models.CharField("titel", max_length=200)
+    text = models.TextField("tekst")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   verbose_name="oprettet af")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "eksempelklausul"
+        verbose_name_plural = "eksempelklausuler"
+        ordering = ["category", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "title"], name="clause_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanMembership(models.Model):
+    """Who works on a plan, and as what."""
+
+    class Role(models.TextChoices):
+        SECRETARIAT = "sekretariat", "Sekretariat"
+        BOARD = "bestyrelse", "Bestyrelse"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="plan_memberships", verbose_name="bruger")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name="helhedsplan")
+    role = models.CharField("rolle", max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "medlemskab"
+        verbose_name_plural = "medlemskaber"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "plan"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.plan} ({self.get_role_display()})"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HelhedsplanConfig(AppConfig):
+    name = "helhedsplan"
+    verbose_name = "Helhedsplan"

@@ -1,0 +1,95 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from agreements.models import Activity, HousingDepartment
+from tests.factories.agreements import (
+    ActivityFactory,
+    AgreementPartyFactory,
+    ClauseFactory,
+    ContactFactory,
+    HousingAreaFactory,
+    PlanMembershipFactory,
+    StaffResourceFactory,
+    SubAgreementPartyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_of_everything():
+    activity = ActivityFactory()
+    sub_agreement = activity.sub_agreement
+    plan = sub_agreement.plan
+    area = HousingAreaFactory(plan=plan)
+    contact = ContactFactory()
+    HousingDepartment.objects.create(housing_area=area, organisation=contact.organisation, number="12")
+    activity.housing_areas.add(area)
+    activity.contacts.add(contact)
+    SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=contact.organisation, contact=contact)
+    StaffResourceFactory(sub_agreement=sub_agreement)
+    AgreementPartyFactory(agreement__plan=plan)
+    ClauseFactory()
+    PlanMembershipFactory(plan=plan)
+    return plan
+
+
+def _admin_models():
+    return [model for model in admin.site._registry if model._meta.app_label in {
+        "agreements", "budgets", "indicators"}]
+
+
+def test_every_changelist_add_change_and_history_page_renders(client, staff_user, one_of_everything):
+    client.force_login(staff_user)
+    models = _admin_models()
+    assert len(models) >= 15
+    for model in models:
+        info = (model._meta.app_label, model._meta.model_name)
+        response = client.get(reverse("admin:{}_{}_changelist".format(*info)))
+        assert response.status_code == 200, model
+        response = client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "a"})
+        assert response.status_code == 200, model
+        response = client.get(reverse("admin:{}_{}_add".format(*info)))
+        assert response.status_code == 200, model
+        instance = model.objects.first()
+        assert instance is not None, f"no {model.__name__} to open"
+        response = client.get(reverse("admin:{}_{}_change".format(*info), args=[instance.pk]))
+        assert response.status_code == 200, model
+        response = client.get(reverse("admin:{}_{}_history".format(*info), args=[instance.pk]))
+        assert response.status_code == 200, model
+
+
+def test_admin_edit_records_history_with_the_user(client, staff_user):
+    activity = ActivityFactory(name="Lektiecafé")
+    client.force_login(staff_user)
+    url = reverse("admin:agreements_activity_change", args=[activity.pk])
+    response = client.post(url, {
+        "sub_agreement": activity.sub_agreement.pk, "name": "Lektiecafé for store børn",
+        "purpose": activity.purpose, "target_group": activity.target_group, "content": activity.content,
+        "anchoring": "", "responsibilities": activity.responsibilities, "locations": "", "order": 1,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    activity.refresh_from_db()
+    assert activity.name == "Lektiecafé for store børn"
+    latest = activity.history.first()
+    assert latest.history_user == staff_user
+    assert latest.history_type == "~"
+    delta = latest.diff_against(latest.prev_record)
+    assert "name" in delta.changed_fields
+
+
+def test_admin_rejects_second_subagreement_with_danish_message(client, staff_user):
+    activity = ActivityFactory()
+    sub_agreement = activity.sub_agreement
+    client.force_login(staff_user)
+    response = client.post(reverse("admin:agreements_subagreement_add"), {
+        "plan": sub_agreement.plan.pk, "focus_area": sub_agreement.focus_area.pk,
+        "start_date": "01.01.2022", "end_date": "31.12.2025", "order": 0,
+        "parties-TOTAL_FORMS": 0, "parties-INITIAL_FORMS": 0,
+        "activities-TOTAL_FORMS": 0, "activities-INITIAL_FORMS": 0,
+        "staff_resources-TOTAL_FORMS": 0, "staff_resources-INITIAL_FORMS": 0,
+    })
+    assert response.status_code == 200
+    assert "Der findes allerede en delaftale for dette indsatsområde" in response.content.decode()
+    assert Activity.objects.count() == 1

@@ -1,0 +1,27 @@
+from datetime import date
+from decimal import Decimal
+
+from helhedsplan.formatting import (
+    format_date,
+    format_kroner,
+    format_number,
+    format_percent,
+    format_thousands_as_kroner,
+)
+
+
+def test_danish_number_formats():
+    assert format_number(1234567) == "1.234.567"
+    assert format_number(Decimal("1234.5")) == "1.234,5"
+    assert format_number(-2609) == "-2.609"
+    assert format_number(999) == "999"
+    assert format_number(12.25, 1) == "12,3"
+
+
+def test_money_percent_and_dates():
+    assert format_kroner(2609000) == "2.609.000 kr."
+    assert format_thousands_as_kroner(3132) == "3.132.000 kr."
+    assert format_percent(39) == "39,0 %"
+    assert format_percent(Decimal("16.66"), 1) == "16,7 %"
+    assert format_date(date(2022, 1, 1)) == "1. januar 2022"
+    assert format_date(date(2025, 9, 30)) == "30. september 2025"
