@@ -632,6 +632,10 @@ class Approval(models.Model):
             self._refuse_changes_to_frozen_fields()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        name = "subagreement_approval" if self.kind == self.Kind.SUBAGREEMENT else "strategic_approval"
+        return reverse(f"agreements:{name}", kwargs=self._url_kwargs())
+
     def delete(self, *args, **kwargs):
         raise ValidationError("En godkendelse kan ikke slettes.")
 
@@ -651,6 +655,16 @@ class Approval(models.Model):
     @property
     def has_pdf(self) -> bool:
         return bool(self.pdf)
+
+    def _url_kwargs(self) -> dict:
+        kwargs = {"slug": self.plan.slug, "number": self.number}
+        if self.kind == self.Kind.SUBAGREEMENT:
+            kwargs["area"] = self.focus_area.slug
+        return kwargs
+
+    def get_pdf_url(self) -> str:
+        name = "subagreement_approval_pdf" if self.kind == self.Kind.SUBAGREEMENT else "strategic_approval_pdf"
+        return reverse(f"agreements:{name}", kwargs=self._url_kwargs())
 
 
 def _normalise(value):

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from .models import (
     Activity,
@@ -285,3 +286,46 @@ def contact_usage(contact: Contact, user: AbstractBaseUser | AnonymousUser) -> l
         uses.append({"plan": activity.sub_agreement.plan, "where": f"Kontaktperson for aktiviteten »{activity.name}«",
                      "url": f"{activity.sub_agreement.get_absolute_url()}#aktivitet-{activity.pk}"})
     return sorted(uses, key=lambda use: (use["plan"].name, use["where"]))
+
+
+@dataclass
+class DocumentRow:
+    """One agreement document of a plan with where it is in the workflow."""
+
+    title: str
+    document: StrategicAgreement | SubAgreement
+    url: str
+    latest_approval: Approval | None
+
+    @property
+    def status(self) -> str:
+        return self.document.status
+
+    @property
+    def status_label(self) -> str:
+        return self.document.get_status_display()
+
+    @property
+    def changed_since_approval(self) -> bool:
+        return self.latest_approval is not None and self.document.status != "godkendt"
+
+    @property
+    def needs_lbf_approval(self) -> bool:
+        return isinstance(self.document, StrategicAgreement) and self.document.lbf_approval_required
+
+
+def plan_documents(plan: Plan) -> list[DocumentRow]:
+    """The strategic agreement and the delaftaler of a plan with status and latest approval."""
+    approvals: dict[tuple, Approval] = {}
+    for approval in Approval.objects.filter(plan=plan).order_by("number"):
+        approvals[(approval.kind, approval.focus_area_id)] = approval
+    rows: list[DocumentRow] = []
+    agreement = StrategicAgreement.objects.filter(plan=plan).first()
+    if agreement is not None:
+        rows.append(DocumentRow("Strategisk samarbejdsaftale", agreement,
+                                reverse("agreements:strategic_detail", kwargs={"slug": plan.slug}),
+                                approvals.get((Approval.Kind.STRATEGIC, None))))
+    for sub_agreement in SubAgreement.objects.filter(plan=plan).select_related("focus_area", "plan"):
+        rows.append(DocumentRow(str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
+                                approvals.get((Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
+    return rows

@@ -157,7 +157,11 @@ def _apply_children(changes: ChildChanges | None, *, parent_field: str, parent: 
 
 
 def _changed(instance: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in fields.items() if getattr(instance, name) != value}
+    """The fields whose value differs from what is stored (a bound ModelForm has already changed
+    the instance in memory, so compare with the database row)."""
+    stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
+    reference = stored if stored is not None else instance
+    return {name: value for name, value in fields.items() if getattr(reference, name) != value}
 
 
 @transaction.atomic
