@@ -235,6 +235,8 @@ class ClauseForm(forms.ModelForm):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label="Hjemmeside", required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "address", "website"]

@@ -160,5 +160,6 @@ LOGGING = {
     "loggers": {
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},  # issue 6: no log line per successful login
     },
 }
