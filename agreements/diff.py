@@ -26,17 +26,36 @@ class Segment:
 
 
 def inline_words(old: str, new: str) -> list[Segment]:
-    """Words removed from ``old`` and added in ``new``, in reading order."""
+    """Words removed from ``old`` and added in ``new``, in reading order.
+
+    ``difflib`` matches the spaces between changed words too, which would chop a rewritten sentence
+    into alternating one-word removals and additions; a stretch that only agrees on whitespace is
+    therefore shown as one removal followed by one addition.
+    """
     a, b = TOKENS.findall(old or ""), TOKENS.findall(new or "")
-    segments: list[Segment] = []
+    runs: list[list] = []  # [op, removed text, added text]
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        runs.append(["equal" if op == "equal" else "change", "".join(a[i1:i2]), "".join(b[j1:j2])])
+    for index in range(1, len(runs) - 1):
+        if runs[index][0] == "equal" and not runs[index][1].strip() \
+                and runs[index - 1][0] == "change" and runs[index + 1][0] == "change":
+            runs[index][0] = "change"
+    merged: list[list] = []
+    for run in runs:
+        if merged and run[0] == "change" and merged[-1][0] == "change":
+            merged[-1][1] += run[1]
+            merged[-1][2] += run[2]
+        else:
+            merged.append(run)
+    segments: list[Segment] = []
+    for op, removed, added in merged:
         if op == "equal":
-            segments.append(Segment("equal", "".join(a[i1:i2])))
+            segments.append(Segment("equal", removed))
             continue
-        if op in ("delete", "replace"):
-            segments.append(Segment("delete", "".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            segments.append(Segment("insert", "".join(b[j1:j2])))
+        if removed:
+            segments.append(Segment("delete", removed))
+        if added:
+            segments.append(Segment("insert", added))
     return segments
 
 

@@ -167,3 +167,21 @@ def test_restoring_twice_is_refused(client, ws):
     response = client.post(url, follow=True)
     assert "allerede gendannet" in response.content.decode()
     assert Activity.objects.filter(name="Familieklub").count() == 1
+
+
+def test_a_rewritten_sentence_is_one_removal_and_one_addition():
+    segments = diff.inline_words("Bestyrelsen reviderer delaftalen årligt.",
+                                 "Delaftalen revideres én gang om året af bestyrelsen.")
+    assert [(s.op, s.text) for s in segments] == [
+        ("delete", "Bestyrelsen reviderer delaftalen årligt."),
+        ("insert", "Delaftalen revideres én gang om året af bestyrelsen."),
+    ]
+
+
+def test_word_diff_keeps_paragraphs_and_unchanged_words():
+    old = "Første afsnit.\n\nAndet afsnit med tekst."
+    new = "Første afsnit.\n\nAndet afsnit med ny tekst."
+    segments = diff.inline_words(old, new)
+    assert [s.op for s in segments] == ["equal", "insert", "equal"]
+    assert segments[1].text.strip() == "ny"
+    assert "".join(s.text for s in segments if s.op != "delete") == new
