@@ -21,7 +21,8 @@ def machine() -> str:
         cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
     except (OSError, AttributeError):
         pass
-    return f"{platform.node() or 'unknown'}, {os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
+    cpu = cpu or platform.processor()
+    return f"{platform.node() or 'unknown'}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
 
 
 def previous_entry() -> dict[str, str]:

@@ -64,7 +64,8 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2, threads: int = 4)
                     break
             time.sleep(0.2)
         else:
-            raise RuntimeError("gunicorn did not start: " + (process.stderr.read(2000).decode() if process.stderr else ""))
+            detail = process.stderr.read(2000).decode() if process.stderr else ""
+            raise RuntimeError("gunicorn did not start: " + detail)
         yield base
     finally:
         process.terminate()
@@ -132,7 +133,7 @@ def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: s
             index += 1
             start = time.perf_counter()
             ok = False
-            for attempt in range(2):  # a keep-alive connection the server closed is retried once, as browsers do
+            for _attempt in range(2):  # a keep-alive connection the server closed is retried once, as browsers do
                 try:
                     connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
                     response = connection.getresponse()
