@@ -13,6 +13,7 @@ still save, and the approver's version check only trips on real content changes.
 from __future__ import annotations
 
 from datetime import date
+from importlib.util import find_spec
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -65,12 +66,23 @@ def _locked(document):
 
 
 def _render_pdf(document: SubAgreement | StrategicAgreement) -> bytes | None:
-    """The approved document as PDF, from the documents pipeline.
+    """The approved document as PDF, from the documents pipeline (``agreements.documents`` builds
+    the HTML, ``agreements.pdf`` renders it), rendered after the approval row exists so the document
+    can print its approval stamp.
 
-    The PDF renderer (``agreements/pdf.py``, issue 5) is not on this branch yet: until it is merged
-    the snapshot keeps its JSON and its ``pdf`` stays empty (it may be filled once, later).
+    Until the documents pipeline (issue 5) is merged there is no renderer: the snapshot keeps its
+    JSON and its ``pdf`` stays empty (it may be filled once, later).
     """
-    return None
+    if find_spec("agreements.pdf") is None or find_spec("agreements.documents") is None:
+        return None
+    from . import documents, pdf
+
+    if isinstance(document, SubAgreement):
+        built = documents.build_document(plan=document.plan, kind=documents.DELAFTALE,
+                                         area_slug=document.focus_area.slug)
+    else:
+        built = documents.build_document(plan=document.plan, kind=documents.SAMARBEJDSAFTALE)
+    return pdf.render_pdf(built.render_html())
 
 
 def _submit(original, by: AbstractBaseUser):
@@ -136,12 +148,14 @@ def _approve(original, *, by: AbstractBaseUser, meeting_date: date, referat: str
         approved_at=timezone.now(),
         approved_by=by,
         approved_by_name=by.get_full_name() or by.get_username(),
-        pdf=_render_pdf(document),
         requires_lbf_approval=(not is_sub) and document.lbf_approval_required,
     )
     approval.full_clean()
     approval.save()
     _save_status(document, DocumentStatus.APPROVED, original)
+    approval.pdf = _render_pdf(document)
+    if approval.pdf:
+        approval.save(update_fields=["pdf"])
     return approval
 
 
