@@ -138,7 +138,8 @@ def _m2m_values_bulk(records: list, name: str, model: type[models.Model]) -> dic
 
 
 def _entries_for(model: type[models.Model], records, names: _Names, object_label, document_label) -> list[ChangeEntry]:
-    tracked = [f.name for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
+    recorded = {f.name for f in model.history.model._meta.concrete_fields}  # minus HistoricalRecords' excluded
+    tracked = [f.name for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and f.name in recorded]
     m2m = [f.name for f in model._meta.many_to_many] if model is Activity else []
     entries: list[ChangeEntry] = []
     previous: dict[int, object] = {}

@@ -5,7 +5,7 @@ from datetime import date
 from django.urls import reverse
 
 from agreements import diff, history, services, snapshots, workflow
-from agreements.models import Activity, SubAgreementParty
+from agreements.models import Activity, Approval, SubAgreementParty
 from agreements.services import ChildChanges
 from tests.factories.agreements import OrganisationFactory
 
@@ -185,3 +185,13 @@ def test_word_diff_keeps_paragraphs_and_unchanged_words():
     assert [s.op for s in segments] == ["equal", "insert", "equal"]
     assert segments[1].text.strip() == "ny"
     assert "".join(s.text for s in segments if s.op != "delete") == new
+
+
+def test_filling_a_snapshots_pdf_later_is_not_listed_as_a_change(ws):
+    approval = _approve(ws)
+    Approval.objects.filter(pk=approval.pk).update(pdf=None)  # approved before a PDF could be rendered
+    approval = Approval.objects.get(pk=approval.pk)
+    approval.pdf = b"%PDF-1.7 senere"
+    approval.save()
+    entries = [e for e in history.plan_changes(ws.plan) if e.model == "approval"]
+    assert [e.action for e in entries] == ["oprettede"]

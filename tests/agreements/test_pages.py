@@ -1,6 +1,7 @@
 """The workspace pages as each role sees them."""
 
 from datetime import date, timedelta
+from importlib.util import find_spec
 
 from django.urls import reverse
 
@@ -79,12 +80,13 @@ def test_snapshot_page_and_pdf_download(client, ws):
     client.force_login(ws.lbf)
     body = client.get(approval.get_absolute_url()).content.decode()
     assert "Godkendt version 1" in body and "Referat pkt. 4" in body and "Lektiecafé Toften" in body
-    assert client.get(approval.get_pdf_url()).status_code == 404, "no PDF renderer on this branch yet"
-    approval.pdf = b"%PDF-1.7 godkendt"
-    approval.save()
+    if find_spec("agreements.pdf") is None:  # the documents pipeline (issue 5) renders the PDF once merged
+        assert client.get(approval.get_pdf_url()).status_code == 404
+        approval.pdf = b"%PDF-1.7 godkendt"
+        approval.save()
     response = client.get(approval.get_pdf_url())
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content == b"%PDF-1.7 godkendt"
+    assert response.content.startswith(b"%PDF-") and response.content == bytes(Approval.objects.get().pdf)
     assert "godkendt-v1.pdf" in response["Content-Disposition"]
 
 

@@ -228,6 +228,8 @@ def test_a_snapshot_never_changes_and_cannot_be_deleted(ws):
 
 def test_the_pdf_of_a_snapshot_can_be_filled_once(ws):
     approval = _submit_and_approve(ws)
+    Approval.objects.filter(pk=approval.pk).update(pdf=None)  # approved before a PDF could be rendered
+    approval = Approval.objects.get(pk=approval.pk)
     approval.pdf = b"%PDF-1.7 first"
     approval.save()
     approval = Approval.objects.get(pk=approval.pk)
