@@ -79,11 +79,23 @@ def _label(model: type[models.Model], name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+SELECT_FOR_STR = {Contact: ["organisation"], SubAgreement: ["focus_area"]}
+
+
 class _Names:
-    """Display names of related objects, fetched once per model."""
+    """Display names of related objects: loaded in one query per model (``load``), or one by one."""
 
     def __init__(self):
         self._cache: dict[type, dict[int, str]] = {}
+
+    def load(self, model: type[models.Model], ids: set) -> None:
+        cache = self._cache.setdefault(model, {})
+        wanted = {pk for pk in ids if pk is not None and pk not in cache}
+        if not wanted:
+            return
+        found = model._default_manager.select_related(*SELECT_FOR_STR.get(model, [])).in_bulk(wanted)
+        for pk in wanted:
+            cache[pk] = str(found[pk]) if pk in found else f"(slettet #{pk})"
 
     def get(self, model: type[models.Model], pk) -> str:
         if pk is None:
@@ -145,6 +157,8 @@ def _entries_for(model: type[models.Model], records, names: _Names, object_label
     previous: dict[int, object] = {}
     records = list(records)
     m2m_values = {name: _m2m_values_bulk(records, name, model) for name in m2m}
+    for name, values in m2m_values.items():
+        names.load(model._meta.get_field(name).related_model, set().union(*values.values()) if values else set())
     for record in records:
         before = previous.get(record.id)
         previous[record.id] = record
@@ -207,6 +221,16 @@ def _subagreement_sources(sub_ids: list[int], names: _Names, with_document: bool
 
 
 def _collect(sources, names: _Names, limit: int | None) -> list[ChangeEntry]:
+    sources = [(model, list(records), object_label, document_label)
+               for model, records, object_label, document_label in sources]
+    wanted: dict[type, set] = {}
+    for model, records, _, _ in sources:
+        foreign_keys = [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        for record in records:
+            for fk in foreign_keys:
+                wanted.setdefault(fk.related_model, set()).add(getattr(record, fk.attname, None))
+    for related, ids in wanted.items():
+        names.load(related, ids)
     entries: list[ChangeEntry] = []
     for model, records, object_label, document_label in sources:
         entries.extend(_entries_for(model, records, names, object_label, document_label))
