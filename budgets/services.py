@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from agreements.models import FocusArea, Plan
 
 from .calculations import FINANCING_FIELDS, normalise_amounts
-from .content import BudgetChanges, BudgetContent, LineData, diff, match_lines
+from .content import BudgetChanges, BudgetContent, FootnoteData, LineData, diff, match_lines
 from .models import Budget, BudgetFootnote, BudgetLine, ExpenseType
 from .selectors import budget_content
 from .xlsx import ReadResult, read_budget_xlsx
@@ -149,6 +149,17 @@ def _replace_footnotes(budget: Budget, content: BudgetContent, *, user, reason: 
                                  default_change_reason=reason)
     if created:
         bulk_create_with_history(created, BudgetFootnote, default_user=user, default_change_reason=reason)
+
+
+@transaction.atomic
+def budget_footnotes_replace(*, plan: Plan, footnotes: tuple[FootnoteData, ...],
+                             user: AbstractBaseUser | None = None) -> None:
+    """Make the budget's footnote block exactly ``footnotes`` (in that order); lines are untouched."""
+    budget = budget_get_or_create(plan=plan)
+    numbers = [note.number for note in footnotes]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError("Et fodnotenummer står to gange.")
+    _replace_footnotes(budget, BudgetContent(footnotes=footnotes), user=user, reason="Fodnoter rettet")
 
 
 def budget_import_file(*, plan: Plan, data: bytes, file_name: str = "", user: AbstractBaseUser | None = None,
