@@ -133,6 +133,10 @@ class _CellError(ValueError):
     pass
 
 
+class _StopReading(Exception):
+    """The rest of the sheet is not read (the problem saying why has been recorded)."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------
@@ -439,6 +443,8 @@ class _Reader:
             self.read_body(last_header + 1)
         except _TooManyProblems:
             self.problems.append(Problem(f"Der er mindst {MAX_PROBLEMS} problemer; de første er vist.", self.sheet))
+        except _StopReading:
+            pass
         if not self.problems and not self.lines:
             self.problem("Arket indeholder ingen udgiftsposter under overskriftsrækken.", header)
         if self.problems:
@@ -529,7 +535,7 @@ class _Reader:
                     self.lines.pop()
                     self.problem(f"Filen har flere end {format_number(MAX_LINES)} udgiftsposter; et budgetark har "
                                  "typisk under 100. Kontrollér, at det er det rigtige ark.", row, 0)
-                    raise _TooManyProblems
+                    raise _StopReading
         for column, year in outside_columns.items():
             if column not in outside_used:
                 self.notices.append(f"Kolonnen for {year} ligger uden for helhedsplanens periode ({self.period_text}) "
@@ -825,7 +831,7 @@ def write_budget_xlsx(sheet: dict[str, Any]) -> bytes:
             cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
 
     number_columns = [*range(first_year_col, total_col + 1), *col.values()]
-    validation = DataValidation(type="list", formula1=f"='{EXPENSE_TYPE_SHEET}'!$A$2:$A$12", allow_blank=True,
+    validation = DataValidation(type="list", formula1=f"'{EXPENSE_TYPE_SHEET}'!$A$2:$A$12", allow_blank=True,
                                 showErrorMessage=True, errorTitle="Ukendt udgiftstype",
                                 error="Vælg en udgiftstype fra listen.")
     ws.add_data_validation(validation)
