@@ -23,6 +23,11 @@ from .models import Budget, BudgetLine, ExpenseType
 YEAR_HEADER = re.compile(r"^\d{4}$")
 
 
+def whole_number() -> IntegerWidget:
+    """Whole numbers as numbers (not localised text), so »2015« stays 2015 in csv and xlsx."""
+    return IntegerWidget(coerce_to_string=False)
+
+
 class PlanBudgetWidget(Widget):
     """A budget named by its plan's slug (the budget is created when the plan has none)."""
 
@@ -67,7 +72,7 @@ class YearAmountField(fields.Field):
     """One year's amount (thousands of kroner) stored in ``BudgetLine.amounts``."""
 
     def __init__(self, year: int):
-        super().__init__(attribute="amounts", column_name=str(year), widget=IntegerWidget())
+        super().__init__(attribute="amounts", column_name=str(year), widget=whole_number())
         self.year = year
 
     def get_value(self, instance):
@@ -84,7 +89,7 @@ class YearAmountField(fields.Field):
 
 
 class BudgetLineResource(AllOrNothingResource):
-    id = fields.Field(attribute="id", column_name="id", widget=IntegerWidget())
+    id = fields.Field(attribute="id", column_name="id", widget=whole_number())
     budget = fields.Field(attribute="budget", column_name="helhedsplan", widget=PlanBudgetWidget())
     section = SectionField(attribute="section", column_name="afsnit")
     name = fields.Field(attribute="name", column_name="udgiftspost")
@@ -92,16 +97,16 @@ class BudgetLineResource(AllOrNothingResource):
                                 widget=ForeignKeyWidget(ExpenseType, field="code"))
     description = fields.Field(attribute="description", column_name="beskrivelse")
     footnote = fields.Field(attribute="footnote", column_name="fodnote")
-    order = fields.Field(attribute="order", column_name="rækkefølge", widget=IntegerWidget(), default=0)
-    lbf = fields.Field(attribute="lbf", column_name="LBF", widget=IntegerWidget(), default=0)
-    bo_cash = fields.Field(attribute="bo_cash", column_name="boligorganisation kontant", widget=IntegerWidget(),
+    order = fields.Field(attribute="order", column_name="rækkefølge", widget=whole_number(), default=0)
+    lbf = fields.Field(attribute="lbf", column_name="LBF", widget=whole_number(), default=0)
+    bo_cash = fields.Field(attribute="bo_cash", column_name="boligorganisation kontant", widget=whole_number(),
                            default=0)
     bo_hours = fields.Field(attribute="bo_hours", column_name="boligorganisation timer og lokaler",
-                            widget=IntegerWidget(), default=0)
-    kom_cash = fields.Field(attribute="kom_cash", column_name="kommune kontant", widget=IntegerWidget(), default=0)
-    kom_hours = fields.Field(attribute="kom_hours", column_name="kommune timer og lokaler", widget=IntegerWidget(),
+                            widget=whole_number(), default=0)
+    kom_cash = fields.Field(attribute="kom_cash", column_name="kommune kontant", widget=whole_number(), default=0)
+    kom_hours = fields.Field(attribute="kom_hours", column_name="kommune timer og lokaler", widget=whole_number(),
                              default=0)
-    other = fields.Field(attribute="other", column_name="anden lokal medfinansiering", widget=IntegerWidget(),
+    other = fields.Field(attribute="other", column_name="anden lokal medfinansiering", widget=whole_number(),
                          default=0)
 
     class Meta:

@@ -39,6 +39,10 @@ def budget_get_or_create(*, plan: Plan) -> Budget:
 
 
 def _line_values(line: LineData, *, order: int, types: dict[int, ExpenseType]) -> dict:
+    try:
+        amounts = normalise_amounts(dict(line.amounts))
+    except ValueError as exc:
+        raise ValidationError({"amounts": f"»{line.name}«: {exc}"}) from exc
     return {
         "section": line.section,
         "focus_area_id": line.focus_area_id,
@@ -47,7 +51,7 @@ def _line_values(line: LineData, *, order: int, types: dict[int, ExpenseType]) -
         "description": line.description,
         "footnote": line.footnote,
         "order": order,
-        "amounts": normalise_amounts(dict(line.amounts)),
+        "amounts": amounts,
         **{name: getattr(line, name) for name in FINANCING_FIELDS},
     }
 

@@ -377,7 +377,7 @@ def test_refuses_a_zip_that_is_not_a_workbook(small_plan):
     assert "er ikke en Excel-fil" in refused_and_untouched(buffer.getvalue(), small_plan)[0]
 
 
-def test_refuses_a_5000_line_file_quickly_and_whole(small_plan):
+def test_refuses_a_5000_line_file_whole(small_plan):
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Budgetark")
     ws.append(["Udgiftsposter", None, "Projektperiode - udgifter", None, None, None, "Samlede udgifter",
