@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from helhedsplan.formatting import format_number
 
+from .calculations import FINANCING_FIELDS
 from .forms import budget_line_form_class, years_of
 from .models import Budget, BudgetFootnote, BudgetLine, ExpenseType
 from .resources import BudgetLineResource
@@ -79,13 +80,17 @@ class BudgetLineAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     list_select_related = ["budget__plan", "focus_area", "expense_type"]
     filter_horizontal = ["staff_resources"]
 
-    def has_add_permission(self, request):
-        return False  # a line belongs to a budget: add it on the budget (or on the budget page)
+    # Adding a line here takes its amounts as JSON ({"2022": 38}); once saved (or on the budget's own
+    # page, or the budget page in the app) it gets one field per plan year.
+    add_fields = ["budget", "section", "focus_area", "name", "expense_type", "description", "footnote", "order",
+                  "amounts", *FINANCING_FIELDS]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
             kwargs["form"] = budget_line_form_class(obj.budget.plan, years=years_of(obj))
             kwargs["fields"] = None
+        else:
+            kwargs["fields"] = self.add_fields
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):

@@ -13,6 +13,7 @@ from tests.factories.agreements import (
     StaffResourceFactory,
     SubAgreementPartyFactory,
 )
+from tests.factories.budgets import BudgetFootnoteFactory, BudgetLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ def one_of_everything():
     AgreementPartyFactory(agreement__plan=plan)
     ClauseFactory()
     PlanMembershipFactory(plan=plan)
+    BudgetFootnoteFactory(budget=BudgetLineFactory(budget__plan=plan).budget)  # budgets: one of each
     return plan
 
 

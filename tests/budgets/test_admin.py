@@ -94,3 +94,13 @@ def test_flat_import_with_a_bad_row_writes_nothing(small_plan):
         str(row.error) for row in result.invalid_rows)
     assert "Ukendt afsnit »Boligsocial bingo«" in messages
     assert "Ukendt helhedsplan »findes-ikke«" in messages
+
+
+def test_add_a_line_in_the_admin_with_amounts_as_json(client, staff_user, small_plan):
+    client.force_login(staff_user)
+    data = {"budget": small_plan.budget.pk, "section": "lokal_evaluering", "name": "Ekstern evaluering",
+            "description": "", "footnote": "", "order": 9, "amounts": '{"2024": 30, "2025": 0}', "lbf": 30,
+            "bo_cash": 0, "bo_hours": 0, "kom_cash": 0, "kom_hours": 0, "other": 0}
+    response = client.post(reverse("admin:budgets_budgetline_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert BudgetLine.objects.get(name="Ekstern evaluering").amounts == {"2024": 30}
