@@ -33,6 +33,7 @@ class BudgetLineForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"size": 40}),
             "description": forms.TextInput(attrs={"size": 30}),
             "footnote": forms.TextInput(attrs={"size": 6}),
+            "staff_resources": forms.SelectMultiple(attrs={"size": 8}),
             **{name: forms.NumberInput(attrs={"min": 0, "step": 1, "class": "amount"}) for name in FINANCING_FIELDS},
         }
 

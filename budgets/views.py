@@ -48,10 +48,10 @@ def _editable_plan(request: HttpRequest, slug: str) -> Plan:
     return plan
 
 
-def _finding_rows(findings: list[Finding]) -> list[dict]:
+def _finding_rows(findings: list[Finding], *, link: bool = True) -> list[dict]:
     rows = []
     for finding in findings:
-        anchor = f"linje-{finding.obj.pk}" if isinstance(finding.obj, BudgetLine) and finding.obj.pk else ""
+        anchor = f"linje-{finding.obj.pk}" if link and isinstance(finding.obj, BudgetLine) and finding.obj.pk else ""
         rows.append({"finding": finding, "anchor": anchor})
     return rows
 
@@ -187,7 +187,7 @@ def preview(request: HttpRequest, slug: str, pk) -> HttpResponse:
             zip(_line_rows([c[0] for c in changes.changed], areas, years),
                 _line_rows([c[1] for c in changes.changed], areas, years), strict=True),
             [c[2] for c in changes.changed], strict=True)],
-        "findings": _finding_rows(findings),
+        "findings": _finding_rows(findings, link=False),  # the lines are not saved yet
         "error_count": sum(f.is_error for f in findings),
         "fingerprint": _fingerprint(plan),
         "has_budget": get_budget(plan) is not None,

@@ -54,6 +54,7 @@ def test_sheet_page_lays_out_the_budgetark_with_findings(client, secretariat, sm
     assert "Udgiftsposten »Aktivitetsmidler« (1. Uddannelse og livschancer) balancerer ikke" in body
     assert f'id="linje-{line.pk}" class="line flag-error"' in body
     assert url("upload", small_plan) in body and url("line_edit", small_plan, line.pk) in body
+    assert ">2022</th>" in body and "2.022" not in body
 
 
 def test_readers_see_the_sheet_but_cannot_change_it(client, board, small_plan):
