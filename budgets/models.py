@@ -97,6 +97,7 @@ class BudgetFootnote(models.Model):
         if not number or split_footnote_ref(number) != [number]:
             raise ValidationError({"number": "Et fodnotenummer er et tal, evt. med et bogstav (f.eks. 12 eller 17b)."})
         self.number = number
+        self.text = (self.text or "").replace("\r\n", "\n").strip()
 
 
 class BudgetLine(models.Model):
@@ -189,7 +190,10 @@ class BudgetLine(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        self.name = (self.name or "").strip()
+        self.name = " ".join((self.name or "").split())
+        self.description = " ".join((self.description or "").split())
+        if self.description and self.section == self.Section.CROSS_CUTTING:
+            errors["description"] = "Tværgående udgiftsposter har en udgiftstype i stedet for en beskrivelse."
         if FOOTNOTE_IN_NAME_RE.search(self.name):
             errors["name"] = "Skriv fodnotens nummer i feltet »fodnote(r)«, ikke i navnet."
         if self.section == self.Section.FOCUS_AREA:

@@ -288,6 +288,7 @@ class _Reader:
         self.lines: list[LineData] = []
         self.footnotes: dict[str, FootnoteData] = {}
         self.footnote_rows: dict[str, int] = {}
+        self.raw_footnotes: list[list] = []  # [number, text, row] as found
 
     # -- problems ---------------------------------------------------------------------------
 
@@ -441,6 +442,7 @@ class _Reader:
         self.columns, last_header = self.find_columns(header)
         try:
             self.read_body(last_header + 1)
+            self.resolve_footnotes()
         except _TooManyProblems:
             self.problems.append(Problem(f"Der er mindst {MAX_PROBLEMS} problemer; de første er vist.", self.sheet))
         except _StopReading:
@@ -465,7 +467,7 @@ class _Reader:
     def read_body(self, start: int) -> None:
         section: _Section | None = None
         after_total = False
-        last_footnote: str | None = None
+        last_footnote = False
         outside_columns = {column: year for column, year in self.columns.years.items() if year not in self.period}
         outside_used: set[int] = set()
         for row in range(start, len(self.rows)):
@@ -476,25 +478,23 @@ class _Reader:
             others_empty = self.others_empty(cells)
             if first.empty and others_empty:
                 if first.empty and all(cell.empty for cell in cells):
-                    last_footnote = None
+                    last_footnote = False
                 continue
             # The numbered footnote block (anywhere; usually after the totals).
             if others_empty and FOOTNOTE_ROW_RE.match(text):
-                for number, note in _split_footnotes(text):
-                    self.add_footnote(number, note, row)
-                    last_footnote = number
+                match = FOOTNOTE_ROW_RE.match(text)
+                self.raw_footnotes.append([match.group(1).lower(), match.group(2), row])
+                last_footnote = True
                 continue
             if FOOTNOTE_ONLY_RE.match(text) and self.cell(row, 1).text and \
                     all(cell.empty for cell in cells[2:]):
-                number = FOOTNOTE_ONLY_RE.match(text).group(1).lower()
-                self.add_footnote(number, self.cell(row, 1).text, row)
-                last_footnote = number
+                self.raw_footnotes.append([FOOTNOTE_ONLY_RE.match(text).group(1).lower(), self.cell(row, 1).text, row])
+                last_footnote = True
                 continue
             if last_footnote and after_total and others_empty and text:
-                previous = self.footnotes[last_footnote]
-                self.footnotes[last_footnote] = FootnoteData(previous.number, f"{previous.text}\n{text}")
+                self.raw_footnotes[-1][1] += f"\n{text}"
                 continue
-            last_footnote = None
+            last_footnote = False
             if key == COFINANCING_LABEL:
                 self.compare(row, self.first_number_column(row), self.grand.cofinancing, "Samlet medfinansiering")
                 after_total = True
@@ -562,13 +562,21 @@ class _Reader:
                 return column
         return None
 
-    def add_footnote(self, number: str, text: str, row: int) -> None:
-        number = number.lower()
-        if number in self.footnotes:
-            self.problem(f"Fodnote {number}) står to gange (også i række {self.footnote_rows[number]}).", row, 0)
-            return
-        self.footnotes[number] = FootnoteData(number, text)
-        self.footnote_rows[number] = row + 1
+    def resolve_footnotes(self) -> None:
+        """The footnote block's cells as numbered footnotes.
+
+        LBF's sheet sometimes holds two footnotes in one cell (»17) … 17b) …«): a cell is split at a
+        marker that continues its numbering and is not a footnote of its own elsewhere in the block.
+        """
+        numbers = {number for number, _, _ in self.raw_footnotes}
+        for number, text, row in self.raw_footnotes:
+            for part_number, part_text in _split_footnotes(number, text, numbers):
+                if part_number in self.footnotes:
+                    self.problem(f"Fodnote {part_number}) står to gange (også i række "
+                                 f"{self.footnote_rows[part_number]}).", row, 0)
+                    continue
+                self.footnotes[part_number] = FootnoteData(part_number, part_text)
+                self.footnote_rows[part_number] = row + 1
 
     def section_row(self, row: int, text: str, others_empty: bool, current: _Section | None) -> _Section | None:
         if not others_empty or not text:
@@ -719,19 +727,20 @@ class _Reader:
                              f"{format_number(actual, 1)} %.", row, column)
 
 
-def _split_footnotes(text: str) -> list[tuple[str, str]]:
-    """``"17) … m.v. 17b) Vedrører …"`` → two footnotes; a marker inside the text only counts when it
-    continues the numbering (same number with a letter, or the next number)."""
-    match = FOOTNOTE_ROW_RE.match(text)
-    number, rest = match.group(1).lower(), match.group(2)
+def _split_footnotes(number: str, text: str, elsewhere: set[str]) -> list[tuple[str, str]]:
+    """``("17", "… m.v. 17b) Vedrører …")`` → two footnotes. A marker inside the text only counts when
+    it continues the numbering (same number with a letter, or the next number) and is not in
+    ``elsewhere`` (the numbers that start a cell of their own)."""
     result: list[tuple[str, str]] = []
+    rest = text
     while True:
         base = int(re.match(r"\d+", number).group())
         split = None
         for inner in re.finditer(r"(?<=\s)(\d{1,3}[a-z]?)\)\s", rest):
             candidate = inner.group(1)
             candidate_base = int(re.match(r"\d+", candidate).group())
-            if (candidate_base == base and candidate != number) or candidate_base == base + 1:
+            continues = (candidate_base == base and candidate != number) or candidate_base == base + 1
+            if continues and candidate not in elsewhere and candidate not in {n for n, _ in result}:
                 split = inner
                 break
         if split is None:

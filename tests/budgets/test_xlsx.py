@@ -425,3 +425,19 @@ def test_lists_every_problem_at_once(small_plan):
     ws.cell(row_of(ws, "Fritidsjob"), 3).value = "fyrre"
     ws.cell(row_of(ws, "Aktivitetsmidler"), 4).value = -1
     assert len(refused_and_untouched(to_bytes(workbook), small_plan)) == 3
+
+
+def test_footnote_texts_that_mention_other_footnotes_round_trip(small_plan):
+    note = small_plan.budget.footnotes.get(number="3")
+    note.text = "Lønfastsættelsen sker efter overenskomsten, jf. 4) nedenfor og punkt 2) ovenfor."
+    note.save()
+    assert read_budget_xlsx(export(small_plan), plan=small_plan).content == budget_content(small_plan)
+
+
+def test_names_and_descriptions_are_stored_with_single_spaces(small_plan):
+    from budgets.models import BudgetLine
+
+    line = BudgetLine(budget=small_plan.budget, section="lokal_evaluering", name="  Ekstern   evaluering ",
+                      description="Evaluator\n og  rapport", amounts={"2022": 10}, lbf=10)
+    line.full_clean()
+    assert (line.name, line.description) == ("Ekstern evaluering", "Evaluator og rapport")
