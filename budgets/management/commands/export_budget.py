@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.models import Plan
+from budgets.checks import plan_findings
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
 
@@ -24,3 +25,8 @@ class Command(BaseCommand):
         Path(output).write_bytes(write_budget_xlsx(sheet))
         what = f"{sheet['line_count']} udgiftsposter" if sheet["budget"] else "tom skabelon (intet budget endnu)"
         self.stdout.write(self.style.SUCCESS(f"Budgetark for {plan.name} skrevet til {output}: {what}."))
+        errors = [finding for finding in plan_findings(plan) if finding.is_error]
+        if errors:
+            self.stdout.write(self.style.WARNING(f"Bemærk: budgettet har {len(errors)} fejl:"))
+            for finding in errors:
+                self.stdout.write(self.style.WARNING(f"  {finding}"))

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.models import Plan
+from budgets.checks import plan_findings
 from budgets.services import budget_import_file
 from budgets.xlsx import BudgetFileError
 from helhedsplan.formatting import format_number
@@ -51,7 +52,12 @@ class Command(BaseCommand):
                           f"samlet medfinansiering {format_number(after.cofinancing)} (hele tusinde kr.).")
         if dry_run:
             self.stdout.write(self.style.WARNING("Prøvekørsel: intet er gemt."))
-        elif outcome.saved:
+            return
+        if outcome.saved:
             self.stdout.write(self.style.SUCCESS(f"Budgettet for {plan.name} er opdateret."))
         else:
             self.stdout.write(self.style.SUCCESS("Budgettet er allerede identisk med filen; intet er ændret."))
+        findings = plan_findings(plan)
+        errors = sum(finding.is_error for finding in findings)
+        self.stdout.write(f"Kontrol af budgettet: {errors} fejl, {len(findings) - errors} advarsler "
+                          f"(se manage.py check_plan {plan.slug}).")
