@@ -24,10 +24,10 @@ from helhedsplan.formatting import format_number
 from .models import Indicator, IndicatorValue, Unit, format_with_unit
 
 FONT_FAMILY = "Carlito, Calibri, 'Liberation Sans', Arial, sans-serif"
-COLOURS = ("#0b5f8a", "#6b7785", "#c0392b", "#2e8b57")  # values, baseline, other baseline, target
+VALUE_COLOUR, BASELINE_COLOUR, OTHER_COLOUR, TARGET_COLOUR = "#0b5f8a", "#6b7785", "#d08c00", "#2e8b57"
 VALUE_LABEL = "Værdi"
 
-CHART_STYLE = Style(
+STYLE_OPTIONS = dict(
     font_family=FONT_FAMILY,
     background="#ffffff",
     plot_background="#ffffff",
@@ -36,7 +36,14 @@ CHART_STYLE = Style(
     foreground_subtle="#6b7785",
     opacity="1",
     opacity_hover="1",
-    colors=COLOURS,
+    stroke_width="2.5",
+    stroke_width_hover="2.5",
+    stroke_opacity="1",
+    stroke_opacity_hover="1",
+    guide_stroke_color="#c9d0d8",
+    major_guide_stroke_color="#c9d0d8",
+    guide_stroke_dasharray="3,3",
+    major_guide_stroke_dasharray="3,3",
     label_font_size=12,
     major_label_font_size=12,
     value_font_size=12,
@@ -78,7 +85,7 @@ def _numbers(indicator: Indicator,
 
 def indicator_chart_svg(indicator: Indicator,
                         values: Mapping[int, Decimal | None] | Iterable[IndicatorValue] | None = None,
-                        *, years: list[int] | None = None, width: int = 640, height: int = 320) -> str:
+                        *, years: list[int] | None = None, width: int = 640, height: int = 360) -> str:
     """The indicator's values by year, with its baseline, other baseline and target as lines.
 
     ``values``: year → number (or IndicatorValue objects); read from the database when omitted.
@@ -88,18 +95,36 @@ def indicator_chart_svg(indicator: Indicator,
     numbers = _numbers(indicator, values)
     if years is None:
         years = sorted(set(indicator.plan.years) | {y for y, v in numbers.items() if v is not None})
+    series: list[tuple[str, list[float | None], str, dict]] = [
+        (VALUE_LABEL, [float(numbers[y]) if numbers.get(y) is not None else None for y in years], VALUE_COLOUR, {}),
+    ]
+    flat = {"show_dots": False, "formatter": _blank}
+    if indicator.baseline_area_value is not None:
+        year = f" ({indicator.baseline_year})" if indicator.baseline_year else ""
+        label = f"Baseline{year}: {format_with_unit(indicator.baseline_area_value, indicator.unit)}"
+        series.append((label, [float(indicator.baseline_area_value)] * len(years), BASELINE_COLOUR,
+                       {"stroke_style": {"dasharray": "8, 5"}, **flat}))
+    if indicator.baseline_other_value is not None:
+        who = indicator.baseline_other_label or "Anden baseline"
+        label = f"{who}: {format_with_unit(indicator.baseline_other_value, indicator.unit)}"
+        series.append((label, [float(indicator.baseline_other_value)] * len(years), OTHER_COLOUR,
+                       {"stroke_style": {"dasharray": "2, 4"}, **flat}))
+    if indicator.target_value is not None and not indicator.monitoring:
+        label = f"Mål: {format_with_unit(indicator.target_value, indicator.unit)}"
+        series.append((label, [float(indicator.target_value)] * len(years), TARGET_COLOUR,
+                       {"stroke_style": {"dasharray": "12, 4"}, **flat}))
     chart = pygal.Line(
-        style=CHART_STYLE,
+        style=Style(colors=tuple(colour for _, _, colour, _ in series), **STYLE_OPTIONS),
         width=width,
         height=height,
         js=[],
         disable_xml_declaration=True,
-        explicit_size=False,
+        explicit_size=True,
         print_values=True,
         print_values_position="top",
         value_formatter=_danish,
         legend_at_bottom=True,
-        legend_at_bottom_columns=2,
+        legend_at_bottom_columns=1,  # pygal reserves too little room for several columns
         truncate_legend=-1,
         show_y_guides=True,
         y_title=Y_TITLES.get(indicator.unit, ""),
@@ -110,22 +135,7 @@ def indicator_chart_svg(indicator: Indicator,
     )
     chart.uuid = f"indikator-{indicator.pk or 'ny'}"
     chart.x_labels = [str(year) for year in years]
-    chart.add(VALUE_LABEL, [float(numbers[y]) if numbers.get(y) is not None else None for y in years],
-              stroke_style={"width": 3})
-    flat = {"show_dots": False, "formatter": _blank}
-    if indicator.baseline_area_value is not None:
-        year = f" ({indicator.baseline_year})" if indicator.baseline_year else ""
-        label = f"Baseline{year}: {format_with_unit(indicator.baseline_area_value, indicator.unit)}"
-        chart.add(label, [float(indicator.baseline_area_value)] * len(years),
-                  stroke_style={"width": 2, "dasharray": "8, 5"}, **flat)
-    if indicator.baseline_other_value is not None:
-        who = indicator.baseline_other_label or "Anden baseline"
-        label = f"{who}: {format_with_unit(indicator.baseline_other_value, indicator.unit)}"
-        chart.add(label, [float(indicator.baseline_other_value)] * len(years),
-                  stroke_style={"width": 2, "dasharray": "2, 4"}, **flat)
-    if indicator.target_value is not None and not indicator.monitoring:
-        label = f"Mål: {format_with_unit(indicator.target_value, indicator.unit)}"
-        chart.add(label, [float(indicator.target_value)] * len(years),
-                  stroke_style={"width": 2, "dasharray": "12, 4"}, **flat)
+    for label, points, _, options in series:
+        chart.add(label, points, **options)
     chart.add_xml_filter(_self_contained)
     return chart.render(is_unicode=True)

@@ -94,16 +94,16 @@ def indicator_progress(*, indicator: Indicator, values: dict[int, Decimal | None
     parts: list[str] = []
     if change is None:
         status = NO_BASELINE
-        parts.append("Ingen baseline at sammenligne med.")
+        parts.append(f"{year}: {format_number(value)}; ingen baseline at sammenligne med.")
     elif change == 0:
         status = UNCHANGED
-        parts.append(f"Uændret siden baseline ({year}).")
+        parts.append(f"{year}: uændret siden baseline.")
     elif _better(change, lower):
         status = IMPROVING
-        parts.append(f"Forbedret med {_amount(change, unit)} siden baseline ({year}).")
+        parts.append(f"{year}: forbedret med {_amount(change, unit)} siden baseline.")
     else:
         status = WORSENING
-        parts.append(f"Forværret med {_amount(change, unit)} siden baseline ({year}).")
+        parts.append(f"{year}: forværret med {_amount(change, unit)} siden baseline.")
     if gap_other is not None:
         label = indicator.baseline_other_label or "anden baseline"
         where = "over" if gap_other > 0 else "under"
@@ -138,10 +138,11 @@ def _towards_target(indicator: Indicator, year: int, value: Decimal, baseline: D
     else:
         status = NO_BASELINE
     if reached:
-        text = f"Målet ({target_text}) er nået i {year}: {format_number(value)}."
+        text = f"{year}: målet ({target_text}) er nået med {format_number(value)}."
     elif share is not None:
         percent = (share * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-        text = f"{format_number(percent)} % af vejen fra baseline til målet ({target_text}) i {year}."
+        text = (f"{year}: {format_number(value)}, {format_number(percent)} % af vejen fra baseline "
+                f"til målet ({target_text}).")
     else:
-        text = f"{format_number(value)} i {year}; målet er {target_text}."
+        text = f"{year}: {format_number(value)}; målet er {target_text}."
     return Progress(status, text, year, value, change, share, gap_other, gap_at_baseline)

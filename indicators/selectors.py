@@ -163,7 +163,8 @@ def followup_years(plan: Plan, value_years: set[int] | None = None) -> list[int]
 
 
 def followup_table(*, plan: Plan, sub_agreement: SubAgreement | None = None) -> dict:
-    """``{"years": [...], "rows": [...]}``: see ``followup_rows``; every row's cells follow ``years``."""
+    """``{"years": [...], "rows": [...], "has_demo": bool}``: see ``followup_rows``; every row's cells
+    follow ``years``; ``has_demo`` tells whether any value is demo data."""
     groups: list[tuple[dict, list[Indicator]]] = []
     if sub_agreement is None:
         for goal in plan_goals(plan):
@@ -192,7 +193,7 @@ def followup_table(*, plan: Plan, sub_agreement: SubAgreement | None = None) -> 
         for position, indicator in enumerate(indicators):
             rows.append(_followup_row(indicator, values.get(indicator.pk, {}), years, plan_years,
                                       is_first=position == 0, **group))
-    return {"years": years, "rows": rows}
+    return {"years": years, "rows": rows, "has_demo": any(row["has_demo"] for row in rows)}
 
 
 def followup_rows(*, plan: Plan, sub_agreement: SubAgreement | None = None) -> list[dict]:

@@ -154,10 +154,10 @@ def indicator_values_save(*, year: int, entries: Iterable[ValueEntry], source: s
                 entry.value, entry.value_text, entry.note):
             summary.unchanged += 1
             continue
-        instance = current or IndicatorValue(indicator=entry.indicator, year=year, source=source)
-        _apply(instance, {"value": entry.value, "value_text": entry.value_text, "note": entry.note})
-        if source:
-            instance.source = source
+        instance = current or IndicatorValue(indicator=entry.indicator, year=year)
+        # A value typed in again is no longer what was imported or demo data: its source is this entry.
+        _apply(instance, {"value": entry.value, "value_text": entry.value_text, "note": entry.note,
+                          "source": source})
         try:
             instance.full_clean()
         except ValidationError as exc:
