@@ -29,3 +29,6 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) -m benchmarks $(BENCH)

@@ -40,17 +40,29 @@ def read_json(path: Path) -> Any:
         return json.load(handle)
 
 
+def upsert(model, lookup: dict[str, Any], values: dict[str, Any]):
+    """Create or update by natural key, saving (and so recording history) only on a real change."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.save(update_fields=changed)
+    return instance
+
+
 @transaction.atomic
 def load_reference() -> None:
     """Puljer and their indsatsområder with LBF's overordnede mål."""
     for pulje_data in read_json(FIXTURES / "reference.json")["puljer"]:
         areas = pulje_data.pop("focus_areas")
-        pulje, _ = Pulje.objects.update_or_create(code=pulje_data["code"], defaults=pulje_data)
+        code = pulje_data.pop("code")
+        pulje = upsert(Pulje, {"code": code}, pulje_data)
         for order, area in enumerate(areas, start=1):
-            FocusArea.objects.update_or_create(
-                pulje=pulje, slug=area["slug"],
-                defaults={"name": area["name"], "lbf_goal": area["lbf_goal"], "order": order},
-            )
+            upsert(FocusArea, {"pulje": pulje, "slug": area["slug"]},
+                   {"name": area["name"], "lbf_goal": area["lbf_goal"], "order": order})
 
 
 def load_clauses() -> int:

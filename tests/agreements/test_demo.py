@@ -1,0 +1,110 @@
+"""``load_demo``: idempotent, and the demo plans contain what the seeds contain."""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from agreements.models import Activity, Clause, Contact, FocusArea, Plan, Pulje, SubAgreement
+
+pytestmark = pytest.mark.django_db
+
+GUIDANCE = ["Her beskrives", "Her oplistes", "Her anføres", "Her redegøres", "Kort beskrivelse af",
+            "Kan beskrives i punktform"]
+
+EXPECTED = {  # slug: (pulje, delaftaler, activities)
+    "en-faelles-indsats": ("2019-26", 4, 15),
+    "amager": ("2019-26", 4, 9),
+    "bispebjerg-udsatte-grupper": ("2011-14", 1, 6),
+}
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"agreements", "budgets", "indicators"}
+    }
+
+
+def test_load_demo_twice_changes_nothing(demo_data):
+    first = _counts()
+    history_first = {label: n for label, n in first.items() if "Historical" in label}
+    call_command("load_demo", verbosity=0)
+    second = _counts()
+    assert first == second
+    assert sum(history_first.values()) > 0
+
+
+def test_reference_data_has_three_puljer_with_their_focus_areas(demo_data):
+    assert set(Pulje.objects.values_list("code", flat=True)) == {"2019-26", "2015-18", "2011-14"}
+    assert FocusArea.objects.filter(pulje__code="2019-26").count() == 4
+    assert FocusArea.objects.filter(pulje__code="2015-18").count() == 4
+    assert FocusArea.objects.filter(pulje__code="2011-14").count() == 7
+    goal = FocusArea.objects.get(pulje__code="2019-26", name="Beskæftigelse").lbf_goal
+    assert goal == "Flere beboere bliver tilknyttet arbejdsmarkedet gennem beskæftigelsesindsatser for voksne"
+
+
+def test_demo_plans_have_the_seed_counts(demo_data):
+    loaded = {p.slug: p for p in Plan.objects.select_related("pulje")}
+    for slug, (pulje, n_sub, n_act) in EXPECTED.items():
+        if slug not in loaded:
+            pytest.fail(f"demo plan {slug} missing")
+        plan = loaded[slug]
+        assert plan.pulje.code == pulje
+        assert SubAgreement.objects.filter(plan=plan).count() == n_sub, slug
+        assert Activity.objects.filter(sub_agreement__plan=plan).count() == n_act, slug
+        for sa in SubAgreement.objects.filter(plan=plan):
+            assert plan.contains_period(sa.start_date, sa.end_date)
+            assert sa.parties.exists(), sa
+
+
+def test_slagelse_spot_checks_against_seed_001(demo_data):
+    plan = Plan.objects.get(slug="en-faelles-indsats")
+    assert plan.start_date.isoformat() == "2021-10-01" and plan.end_date.isoformat() == "2025-09-30"
+    names = set(Activity.objects.filter(sub_agreement__plan=plan).values_list("name", flat=True))
+    assert {"HippHopp+", "Skolestart+", "Lektiecaféer", "Junior Betjent", "DIF Get2Sport"} <= names
+    vision = plan.strategic_agreement.section_2_vision
+    assert "alle beboere i de tre boligområder skal have mulighed for at være aktive" in vision
+    departments = {(d.organisation.short_name or d.organisation.name, d.number)
+                   for area in plan.housing_areas.all() for d in area.departments.all()}
+    assert ("BoligKorsør", "15") in departments and len(departments) == 9
+    hipphopp = Activity.objects.get(sub_agreement__plan=plan, name="HippHopp+")
+    assert hipphopp.purpose and hipphopp.target_group and hipphopp.content and hipphopp.responsibilities
+
+
+def test_bispebjerg_has_contacts_per_forvaltning_and_activity(demo_data):
+    plan = Plan.objects.get(slug="bispebjerg-udsatte-grupper")
+    sub_agreement = plan.sub_agreements.get()
+    assert sub_agreement.focus_area.name == "Udsatte grupper"
+    assert sub_agreement.parties.filter(contact__isnull=False).count() >= 5
+    assert Activity.objects.filter(sub_agreement=sub_agreement, contacts__isnull=False).distinct().count() == 6
+    assert Activity.objects.filter(sub_agreement=sub_agreement, name="Bydelsmødre").exists()
+
+
+def test_clause_library_from_seed_000(demo_data):
+    assert Clause.objects.filter(category=Clause.Category.MUNICIPAL).count() >= 8
+    conflict = Clause.objects.get(category=Clause.Category.CONFLICT)
+    assert "Samarbejdet bygger på konsensus mellem parterne" in conflict.text
+
+
+def test_no_guidance_sentences_and_only_fictional_contact_details(demo_data):
+    for model in (Activity, SubAgreement):
+        for obj in model.objects.all():
+            for field in obj._meta.concrete_fields:
+                value = getattr(obj, field.attname)
+                if isinstance(value, str):
+                    for phrase in GUIDANCE:
+                        assert phrase not in value, (obj, field.name)
+    for contact in Contact.objects.exclude(email=""):
+        assert contact.email.endswith("@example.dk"), contact.email
+    for contact in Contact.objects.all():
+        assert not re.search(r"@(kk|fsb|aab)\.dk", contact.email)
+
+
+def test_reference_only_loads_no_demo_plans(db):
+    call_command("load_demo", "--reference-only", verbosity=0)
+    assert Pulje.objects.count() == 3
+    assert not Plan.objects.exists()
+    assert not Clause.objects.exists()
