@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from agreements.demo import upsert
 from agreements.models import Activity, FocusArea, Plan, Pulje, SubAgreement
 
 from . import services
@@ -46,14 +47,11 @@ def load_reference() -> None:
             continue
         areas = {area.name: area for area in FocusArea.objects.filter(pulje=pulje)}
         for goal_data in pulje_data["goals"]:
-            goal, _ = StandardGoal.objects.update_or_create(
-                focus_area=areas[goal_data["focus_area"]], defaults={"text": goal_data["text"]})
+            goal = upsert(StandardGoal, {"focus_area": areas[goal_data["focus_area"]]}, {"text": goal_data["text"]})
             for order, item in enumerate(goal_data["indicators"], start=1):
-                StandardIndicator.objects.update_or_create(
-                    goal=goal, order=order,
-                    defaults={"text": item["text"], "unit": item["unit"],
-                              "lower_is_better": item["lower_is_better"], "data_source": item["data_source"]},
-                )
+                upsert(StandardIndicator, {"goal": goal, "order": order},
+                       {"text": item["text"], "unit": item["unit"], "lower_is_better": item["lower_is_better"],
+                        "data_source": item["data_source"]})
 
 
 def _indicator_fields(item: dict, activities: dict[str, Activity]) -> dict[str, Any]:
