@@ -26,6 +26,8 @@ WORSENING = "worsening"
 UNCHANGED = "unchanged"
 NO_VALUE = "no_value"
 NO_BASELINE = "no_baseline"
+BETTER_THAN_OTHER = "better_than_other"
+WORSE_THAN_OTHER = "worse_than_other"
 
 STATUS_LABELS = {
     REACHED: "Mål nået",
@@ -34,6 +36,8 @@ STATUS_LABELS = {
     UNCHANGED: "Uændret",
     NO_VALUE: "Ingen værdier",
     NO_BASELINE: "Ingen baseline",
+    BETTER_THAN_OTHER: "Bedre end sammenligningen",
+    WORSE_THAN_OTHER: "Dårligere end sammenligningen",
 }
 
 
@@ -114,8 +118,9 @@ def indicator_progress(*, indicator: Indicator, values: dict[int, Decimal | None
             if gap_at_baseline is not None:
                 sentence += f" (ved baseline {_amount(gap_at_baseline, unit)})"
             parts.append(sentence + ".")
-        if status == NO_BASELINE:
-            status = UNCHANGED if gap_other == 0 else (IMPROVING if _better(-gap_other, lower) else WORSENING)
+        if status == NO_BASELINE and gap_other != 0:
+            # Without an own baseline, judge the level against the other baseline (e.g. the kommune).
+            status = BETTER_THAN_OTHER if _better(gap_other, lower) else WORSE_THAN_OTHER
     return Progress(status, " ".join(parts), year, value, change, None, gap_other, gap_at_baseline)
 
 

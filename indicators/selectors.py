@@ -118,6 +118,8 @@ def _values_by_indicator(indicator_ids: list[int]) -> dict[int, dict[int, Indica
 
 def _followup_row(indicator: Indicator, values: dict[int, IndicatorValue], years: list[int],
                   plan_years: set[int], **group) -> dict:
+    for value in values.values():
+        value.indicator = indicator  # already loaded: no query per value for its unit
     numbers: dict[int, Decimal | None] = {year: v.value for year, v in values.items()}
     cells = []
     for year in years:
