@@ -11,7 +11,8 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from import_export import fields, widgets
 
 from agreements.models import Plan
@@ -98,6 +99,9 @@ class YearWidget(widgets.IntegerWidget):
             raise ValueError(f"»{value}« er ikke et årstal.")
         return int(number)
 
+    def render(self, value, obj=None, **kwargs):
+        return value  # an int, never localised ("2.023")
+
 
 class NumberWidget(widgets.Widget):
     """Danish or plain decimals; text that is no number is kept for non-numeric indicators."""
@@ -167,6 +171,9 @@ class IndicatorValueResource(AllOrNothingResource):
         self._seen[key] = number
 
     # --- export -----------------------------------------------------------------------------------
+    def get_queryset(self):
+        return plan_values_queryset(self.import_plan)
+
     def dehydrate_plan(self, obj: IndicatorValue) -> str:
         return obj.indicator.plan.slug
 
@@ -174,12 +181,16 @@ class IndicatorValueResource(AllOrNothingResource):
         return obj.indicator.focus_area.name
 
 
-def plan_values_queryset(plan: Plan):
-    """The plan's values in table order, with everything the export reads (fixed number of queries)."""
-    return IndicatorValue.objects.filter(
-        Q(indicator__goal__plan=plan) | Q(indicator__sub_goal__sub_agreement__plan=plan)
-    ).select_related(
+def plan_values_queryset(plan: Plan | None):
+    """The plan's (or every plan's) values in table order, with everything the export reads."""
+    queryset = IndicatorValue.objects.all()
+    if plan is not None:
+        queryset = queryset.filter(Q(indicator__goal__plan=plan) | Q(indicator__sub_goal__sub_agreement__plan=plan))
+    return queryset.select_related(
         "indicator__goal__plan", "indicator__goal__focus_area",
         "indicator__sub_goal__sub_agreement__plan", "indicator__sub_goal__sub_agreement__focus_area",
-    ).order_by("indicator__goal__order", "indicator__sub_goal__sub_agreement__order",
-               "indicator__sub_goal__order", "indicator__order", "indicator_id", "year")
+    ).order_by(
+        Coalesce("indicator__goal__plan__slug", "indicator__sub_goal__sub_agreement__plan__slug"),
+        F("indicator__goal__order").asc(nulls_last=True), "indicator__sub_goal__sub_agreement__order",
+        "indicator__sub_goal__order", "indicator__order", "indicator_id", "year",
+    )

@@ -17,9 +17,10 @@ from django.db import transaction
 from import_export.formats.base_formats import XLSX
 
 from agreements.models import FocusArea, Plan, PlanFocusArea, SubAgreement
+from helhedsplan.formatting import format_number
 
 from .models import Goal, Indicator, IndicatorValue, StandardGoal, SubGoal
-from .resources import COLUMN_NAMES, IndicatorValueResource
+from .resources import COLUMN_NAMES, IndicatorValueResource, plan_values_queryset
 
 DEMO_SOURCE = "Demodata"
 
@@ -179,7 +180,38 @@ def indicator_values_save(*, year: int, entries: Iterable[ValueEntry], source: s
     return summary
 
 
-# --- import -----------------------------------------------------------------------------------------
+# --- export and import ------------------------------------------------------------------------------
+
+EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "csv": "text/csv; charset=utf-8"}
+
+
+def _escape_formula(cell: Any) -> Any:
+    """Text that a spreadsheet would run as a formula loses its leading "=" (as django-import-export
+    does with ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``); numbers stay numbers."""
+    if isinstance(cell, str) and cell.startswith("="):
+        return cell[1:]
+    return cell
+
+
+def indicator_values_export(*, plan: Plan, file_format: str = "xlsx") -> bytes:
+    """The plan's values with the import's columns. xlsx keeps numbers as numbers; csv is written for
+    Danish spreadsheets: semicolons, decimal commas and a UTF-8 byte order mark."""
+    dataset = IndicatorValueResource(plan=plan).export(queryset=plan_values_queryset(plan))
+    escaped = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        escaped.append([_escape_formula(cell) for cell in row])
+    if file_format == "csv":
+        value_column = dataset.headers.index(COLUMN_NAMES["value"])
+        for index, row in enumerate(list(escaped)):
+            cells = list(row)
+            if isinstance(cells[value_column], float | int):
+                cells[value_column] = format_number(cells[value_column]).replace(".", "")
+            escaped[index] = cells
+        return ("\ufeff" + escaped.export("csv", delimiter=";")).encode("utf-8")
+    return escaped.export("xlsx")
+
+
 
 @dataclass
 class ImportOutcome:
@@ -245,7 +277,9 @@ def indicator_values_import(*, plan: Plan | None, dataset: tablib.Dataset) -> Im
             problems.append((number, str(error.error)))
     for row in result.invalid_rows:
         for attribute, messages in row.error_dict.items():
-            for message in messages:
+            # A cell that could not be read is reported once: the model's own check of the same
+            # field ("skal være et tal") would only repeat it.
+            for message in messages[:1]:
                 where = "" if attribute == NON_FIELD_ERRORS else f"kolonne »{_column(attribute)}«: "
                 problems.append((row.number, where + message))
     for number, message in sorted(problems, key=lambda p: p[0]):

@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from import_export.formats.base_formats import CSV, XLSX
 
 from agreements.models import Plan, SubAgreement
 from agreements.selectors import get_plan_for_user, get_sub_agreement
@@ -20,7 +19,6 @@ from . import selectors, services
 from .charts import indicator_chart_svg
 from .forms import FollowUpForm, ValueFileForm
 from .models import IndicatorValue
-from .resources import IndicatorValueResource, plan_values_queryset
 
 
 def _charts(table: dict, level: str | None = None) -> list[dict]:
@@ -139,11 +137,8 @@ def import_values(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def export_values(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
-    file_format = CSV() if request.GET.get("format") == "csv" else XLSX()
-    dataset = IndicatorValueResource(plan=plan).export(queryset=plan_values_queryset(plan))
-    content = file_format.export_data(dataset)
-    response = HttpResponse(content, content_type=file_format.get_content_type())
-    response["Content-Disposition"] = (
-        f'attachment; filename="opfoelgning-{plan.slug}.{file_format.get_extension()}"'
-    )
+    file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    content = services.indicator_values_export(plan=plan, file_format=file_format)
+    response = HttpResponse(content, content_type=services.EXPORT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="opfoelgning-{plan.slug}.{file_format}"'
     return response
