@@ -78,7 +78,7 @@ class StandardIndicator(models.Model):
     class Meta:
         verbose_name = "fast LBF-indikator"
         verbose_name_plural = "faste LBF-indikatorer"
-        ordering = ["goal", "order", "id"]
+        ordering = ["goal_id", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["goal", "order"], name="standardindicator_unique_order"),
         ]
@@ -102,7 +102,7 @@ class Goal(models.Model):
     class Meta:
         verbose_name = "overordnet mål"
         verbose_name_plural = "overordnede mål"
-        ordering = ["plan", "order", "id"]
+        ordering = ["plan_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.text
@@ -124,7 +124,7 @@ class SubGoal(models.Model):
     class Meta:
         verbose_name = "delmål"
         verbose_name_plural = "delmål"
-        ordering = ["sub_agreement", "order", "id"]
+        ordering = ["sub_agreement_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.text
@@ -174,7 +174,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = "indikator"
         verbose_name_plural = "indikatorer"
-        ordering = ["goal", "sub_goal", "order", "id"]
+        ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(goal__isnull=False) & Q(sub_goal__isnull=True))
@@ -251,7 +251,7 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = "årlig opfølgning"
         verbose_name_plural = "årlig opfølgning"
-        ordering = ["indicator", "year"]
+        ordering = ["indicator_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="indicatorvalue_one_per_year",
                                     violation_error_message="Indikatoren har allerede en værdi for dette år."),
