@@ -52,7 +52,8 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2, threads: int = 4)
     """Serve the app with gunicorn on loopback; yield the base URL."""
     command = [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--threads", str(threads), "--log-level", "warning", "helhedsplan.wsgi"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = open(os.environ.get("BENCH_GUNICORN_LOG", os.devnull), "w")  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -64,8 +65,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2, threads: int = 4)
                     break
             time.sleep(0.2)
         else:
-            detail = process.stderr.read(2000).decode() if process.stderr else ""
-            raise RuntimeError("gunicorn did not start: " + detail)
+            raise RuntimeError("gunicorn did not start (set BENCH_GUNICORN_LOG=FILE to see why)")
         yield base
     finally:
         process.terminate()
@@ -73,6 +73,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2, threads: int = 4)
             process.wait(10)
         if process.poll() is None:
             process.kill()
+        log.close()
 
 
 def login_cookie(base: str, username: str, password: str) -> str:
@@ -101,6 +102,7 @@ class LoadResult:
     requests: int = 0
     errors: int = 0
     latencies: list[float] = field(default_factory=list)
+    outcomes: list[tuple[float, bool]] = field(default_factory=list)  # (seconds since start, ok)
     seconds: float = 0.0
 
     @property
@@ -116,13 +118,14 @@ class LoadResult:
 
 
 def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: str = "",
-         max_requests: int = 200_000, expect: int = 200) -> LoadResult:
+         max_requests: int = 200_000, expect: int = 200, record_times: bool = False) -> LoadResult:
     """``clients`` threads request ``paths`` round-robin for a bounded time and count; loopback only."""
     parsed = urllib.parse.urlsplit(base)
     assert parsed.hostname in {"127.0.0.1", "localhost"}, "load tests only target loopback"
     result = LoadResult()
     lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+    started = time.monotonic()
+    stop_at = started + seconds
 
     def worker(offset: int) -> None:
         connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
@@ -148,14 +151,16 @@ def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: s
                     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
                     break
             local.latencies.append(time.perf_counter() - start)
+            if record_times:
+                local.outcomes.append((time.monotonic() - started, ok))
             local.requests += 1
             local.errors += 0 if ok else 1
         with lock:
             result.requests += local.requests
             result.errors += local.errors
             result.latencies.extend(local.latencies)
+            result.outcomes.extend(local.outcomes)
 
-    started = time.monotonic()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
