@@ -66,11 +66,19 @@ def _danish(value) -> str:
 
 def _self_contained(root: ElementTree.Element) -> ElementTree.Element:
     """Drop pygal's scripts and comments (the comments carry the render date)."""
-    for parent in root.iter():
+    for parent in list(root.iter()):
         for child in list(parent):
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if child.tag is ElementTree.Comment or tag.rsplit("}", 1)[-1] == "script":
+            # Comments and processing instructions have a callable tag (stdlib etree and lxml alike).
+            if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] == "script":
                 parent.remove(child)
+    return root
+
+
+def _titled(root: ElementTree.Element, text: str) -> ElementTree.Element:
+    """The SVG's accessible title is the indicator (pygal would say "Pygal")."""
+    for child in root:
+        if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "title":
+            child.text = text
     return root
 
 
@@ -138,4 +146,5 @@ def indicator_chart_svg(indicator: Indicator,
     for label, points, _, options in series:
         chart.add(label, points, **options)
     chart.add_xml_filter(_self_contained)
+    chart.add_xml_filter(lambda root: _titled(root, indicator.text))
     return chart.render(is_unicode=True)

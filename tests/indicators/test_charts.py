@@ -58,6 +58,7 @@ def test_chart_is_self_contained_and_deterministic(plan):
     assert "href" not in svg and "@import" not in svg and "url(" not in svg
     assert re.findall(r"https?://[^\"' ]+", svg) == ["http://www.w3.org/2000/svg"]  # the namespace only
     assert f'id="chart-indikator-{indicator.pk}"' in svg
+    assert f"<title>{indicator.text}</title>" in svg and "Pygal" not in svg
     assert indicator_chart_svg(indicator, values) == svg
     other = IndicatorFactory(sub_goal=indicator.sub_goal)
     assert f"chart-indikator-{other.pk}" in indicator_chart_svg(other, values)
