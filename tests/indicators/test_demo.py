@@ -60,17 +60,13 @@ def test_slagelse_section_5_matches_seed_001(demo_data):
     assert by_indicator(rows, "Andel stemmeberettigede")["baseline_area"] == "62,2% (Folketing)"
 
 
-@pytest.mark.parametrize("area, n_sub_goals, n_rows", [
-    ("Uddannelse og livschancer", 1, 8),
-    ("Beskæftigelse", 4, 4),
-    ("Kriminalitetsforebyggelse", 1, 8),
-    ("Sammenhængskraft og medborgerskab", 2, 5),
-])
-def test_slagelse_delmaal_tables_have_the_seed_rows(demo_data, area, n_sub_goals, n_rows):
-    rows = rows_for("en-faelles-indsats", area)
-    assert len(rows) == n_rows
-    assert sum(r["is_first"] for r in rows) == n_sub_goals
-    assert all(r["indicator"] is not None and r["data_source"] for r in rows)
+def test_slagelse_delmaal_tables_have_the_seed_rows(demo_data):
+    for area, n_sub_goals, n_rows in [("Uddannelse og livschancer", 1, 8), ("Beskæftigelse", 4, 4),
+                                      ("Kriminalitetsforebyggelse", 1, 8),
+                                      ("Sammenhængskraft og medborgerskab", 2, 5)]:
+        rows = rows_for("en-faelles-indsats", area)
+        assert (len(rows), sum(r["is_first"] for r in rows)) == (n_rows, n_sub_goals), area
+        assert all(r["indicator"] is not None and r["data_source"] for r in rows)
 
 
 def test_slagelse_delmaal_spot_checks(demo_data):
@@ -109,16 +105,14 @@ def test_amager_section_5_matches_seed_002(demo_data):
     assert by_indicator(rows, "Andel beboere over 18 år, der føler sig")["baseline_area"] == "72 % (UP) 64 % (AB)"
 
 
-@pytest.mark.parametrize("area, n_sub_goals, n_rows", [
-    ("Uddannelse og livschancer", 1, 3),
-    ("Beskæftigelse", 2, 2),
-    ("Kriminalitetsforebyggelse", 3, 3),
-    ("Sammenhængskraft og medborgerskab", 2, 2),
-])
-def test_amager_delmaal_tables_have_the_seed_rows(demo_data, area, n_sub_goals, n_rows):
-    rows = rows_for("amager", area)
-    assert len(rows) == n_rows
-    assert sum(r["is_first"] for r in rows) == n_sub_goals
+def test_amager_delmaal_tables_have_the_seed_rows(demo_data):
+    # Seed 002 prints the "Skolefravær i grundskolen" row twice across a page break: it is one row.
+    for area, n_sub_goals, n_rows in [("Uddannelse og livschancer", 1, 3), ("Beskæftigelse", 2, 2),
+                                      ("Kriminalitetsforebyggelse", 3, 3),
+                                      ("Sammenhængskraft og medborgerskab", 2, 2)]:
+        rows = rows_for("amager", area)
+        assert (len(rows), sum(r["is_first"] for r in rows)) == (n_rows, n_sub_goals), area
+        assert all(r["indicator"] is not None and r["data_source"] for r in rows)
 
 
 def test_amager_delmaal_spot_checks(demo_data):
