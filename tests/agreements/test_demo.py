@@ -101,3 +101,10 @@ def test_no_guidance_sentences_and_only_fictional_contact_details(demo_data):
         assert contact.email.endswith("@example.dk"), contact.email
     for contact in Contact.objects.all():
         assert not re.search(r"@(kk|fsb|aab)\.dk", contact.email)
+
+
+def test_reference_only_loads_no_demo_plans(db):
+    call_command("load_demo", "--reference-only", verbosity=0)
+    assert Pulje.objects.count() == 3
+    assert not Plan.objects.exists()
+    assert not Clause.objects.exists()

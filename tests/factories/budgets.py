@@ -65,3 +65,9 @@ class BudgetFootnoteFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: str(n + 1))
     text = "Omfatter løn og administration."
     order = factory.Sequence(lambda n: n + 1)
+
+
+def one_of_everything(*, plan) -> None:
+    """One object of every budgets model for ``plan`` (for admin smoke tests)."""
+    line = BudgetLineFactory(budget=BudgetFactory(plan=plan))
+    BudgetFootnoteFactory(budget=line.budget)
