@@ -477,8 +477,8 @@ class _Reader:
             key = _norm(text)
             others_empty = self.others_empty(cells)
             if first.empty and others_empty:
-                if first.empty and all(cell.empty for cell in cells):
-                    last_footnote = False
+                if all(cell.empty for cell in cells):
+                    last_footnote = False  # a blank row ends a footnote's continuation lines
                 continue
             # The numbered footnote block (anywhere; usually after the totals).
             if others_empty and FOOTNOTE_ROW_RE.match(text):
