@@ -140,3 +140,17 @@ def test_plan_page_keeps_a_slot_for_the_document_downloads(client, ws):
     client.force_login(ws.secretary)
     assert client.get(ws.plan.get_absolute_url()).status_code == 200
     assert client.get(detail_url(ws)).status_code == 200
+
+
+def test_plan_pages_link_to_the_budget_and_the_indicator_follow_up(client, ws):
+    budget = reverse("budgets:sheet", kwargs={"slug": ws.plan.slug})
+    follow_up = reverse("indicators:enter_plan", kwargs={"slug": ws.plan.slug})
+    goals = reverse("indicators:subagreement", kwargs={"slug": ws.plan.slug, "area": ws.sub_agreement.focus_area.slug})
+    client.force_login(ws.secretary)
+    body = client.get(ws.plan.get_absolute_url()).content.decode()
+    assert f'href="{budget}"' in body and f'href="{follow_up}"' in body
+    body = client.get(detail_url(ws)).content.decode()
+    assert f'href="{goals}"' in body and f'href="{budget}"' in body
+    client.force_login(ws.board)
+    body = client.get(ws.plan.get_absolute_url()).content.decode()
+    assert f'href="{budget}"' in body and f'href="{follow_up}"' not in body, "the board reads, it does not register"
