@@ -86,7 +86,21 @@ class OrderedFormSetMixin:
         return ChildChanges(saved=saved, deleted=deleted)
 
 
-class OrderedInlineFormSet(OrderedFormSetMixin, BaseInlineFormSet):
+class SharedChoicesMixin:
+    """Evaluate each select's choices once per formset instead of once per row (no N+1 queries)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name, field in form.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                if name not in shared:
+                    shared[name] = list(field.choices)
+                field.choices = shared[name]
+        return form
+
+
+class OrderedInlineFormSet(SharedChoicesMixin, OrderedFormSetMixin, BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "order" in form.fields:
