@@ -93,7 +93,7 @@ class SharedChoicesMixin:
         form = super()._construct_form(i, **kwargs)
         shared = self.__dict__.setdefault("_shared_choices", {})
         for name, field in form.fields.items():
-            if isinstance(field, forms.ModelChoiceField):
+            if isinstance(field, forms.ModelChoiceField) and not field.widget.is_hidden:
                 if name not in shared:
                     shared[name] = list(field.choices)
                 field.choices = shared[name]

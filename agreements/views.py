@@ -40,6 +40,7 @@ from .forms import (
 )
 from .models import (
     Activity,
+    AgreementParty,
     Approval,
     Clause,
     Comment,
@@ -48,6 +49,7 @@ from .models import (
     PlanFocusArea,
     StrategicAgreement,
     SubAgreement,
+    SubAgreementParty,
 )
 from .templatetags.workspace import index_findings
 
@@ -188,7 +190,8 @@ def _editor_forms(request: HttpRequest, sub_agreement: SubAgreement):
     data = request.POST if request.method == "POST" else None
     form = SubAgreementForm(data, instance=sub_agreement)
     formsets = {
-        "parties": PartyFormSet(data, instance=sub_agreement, prefix="parter"),
+        "parties": PartyFormSet(data, instance=sub_agreement, prefix="parter",
+                                queryset=SubAgreementParty.objects.select_related("organisation", "contact")),
         "activities": ActivityFormSet(data, instance=sub_agreement, prefix="aktiviteter"),
         "staff_resources": StaffResourceFormSet(data, instance=sub_agreement, prefix="medarbejdere"),
     }
@@ -508,7 +511,8 @@ def strategic_edit(request: HttpRequest, slug: str) -> HttpResponse:
         agreement = services.strategic_agreement_get_or_create(plan=access.plan)
     data = request.POST if request.method == "POST" else None
     form = StrategicAgreementForm(data, instance=agreement)
-    parties = AgreementPartyFormSet(data, instance=agreement, prefix="parter")
+    parties = AgreementPartyFormSet(data, instance=agreement, prefix="parter",
+                                    queryset=AgreementParty.objects.select_related("organisation"))
     areas = ProblemComplexFormSet(data, prefix="omraader", queryset=PlanFocusArea.objects.filter(plan=access.plan)
                                   .select_related("focus_area"))
     conflict = None
