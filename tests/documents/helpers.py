@@ -1,0 +1,80 @@
+"""Shared helpers for the document tests: PDF text extraction and a plan of a given size."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from agreements.models import HousingDepartment
+from tests.factories.agreements import (
+    ActivityFactory,
+    AgreementPartyFactory,
+    ContactFactory,
+    HousingAreaFactory,
+    OrganisationFactory,
+    PlanFactory,
+    StaffResourceFactory,
+    StrategicAgreementFactory,
+    SubAgreementFactory,
+    SubAgreementPartyFactory,
+)
+
+GUIDANCE = [
+    "Her beskrives",
+    "Her oplistes",
+    "Kort beskrivelse af",
+    "Her anføres",
+    "Her redegøres",
+    "Kan beskrives i punktform",
+    "tilføj skemaer",
+    "Beskrivelse af målgruppen/målgrupperne",
+]
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of each page, whitespace normalised."""
+    reader = PdfReader(io.BytesIO(content))
+    return [normalize(page.extract_text() or "") for page in reader.pages]
+
+
+def footer_numbers(pages: list[str]) -> list[tuple[int, int]]:
+    """``(X, Y)`` of the "Side X af Y" footer found on each page (one per page, in order)."""
+    found = []
+    for text in pages:
+        match = re.search(r"Side (\d+) af (\d+)", text)
+        found.append((int(match.group(1)), int(match.group(2))) if match else None)
+    return found
+
+
+def plan_with_activities(count: int, *, sub_agreements: int = 2):
+    """A complete plan whose delaftaler hold ``count`` activities between them, each fully linked."""
+    plan = PlanFactory()
+    agreement = StrategicAgreementFactory(plan=plan, documents="En delaftale\nEt budget")
+    for _ in range(3):
+        AgreementPartyFactory(agreement=agreement)
+    areas = [HousingAreaFactory(plan=plan) for _ in range(2)]
+    housing_org = OrganisationFactory()
+    for number, area in enumerate(areas, start=1):
+        HousingDepartment.objects.create(housing_area=area, organisation=housing_org, number=str(number))
+    subs = [SubAgreementFactory(plan=plan) for _ in range(sub_agreements)]
+    for sub in subs:
+        contact = ContactFactory()
+        SubAgreementPartyFactory(sub_agreement=sub, organisation=contact.organisation, contact=contact)
+        SubAgreementPartyFactory(sub_agreement=sub)
+        StaffResourceFactory(sub_agreement=sub)
+        StaffResourceFactory(sub_agreement=sub, percent=None, hours_per_week=9)
+    organisation = OrganisationFactory()
+    contact = ContactFactory(organisation=organisation)
+    for index in range(count):
+        activity = ActivityFactory(sub_agreement=subs[index % len(subs)], locations="Beboerhuset",
+                                   anchoring="Forankres i skolen.")
+        activity.housing_areas.set(areas)
+        activity.responsible_organisations.set([organisation])
+        activity.contacts.set([contact])
+    return plan
