@@ -172,13 +172,14 @@ def _budget_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str, A
     }
 
 
-def _base_context(plan: Plan, *, kind: str, title: str, pdf_url: str, preview_url: str) -> dict[str, Any]:
+def _base_context(plan: Plan, *, kind: str, title: str, pdf_url: str, preview_url: str,
+                  sub_agreement: SubAgreement | None = None) -> dict[str, Any]:
     return {
         "plan": plan,
         "document_kind": kind,
         "document_title": title,
         "generated_on": timezone.localdate(),
-        "approval": _approval(plan, kind=kind),
+        "approval": _approval(plan, kind=kind, sub_agreement=sub_agreement),
         "pdf_url": pdf_url,
         "preview_url": preview_url,
         "plan_url": reverse("agreements:plan_detail", kwargs={"slug": plan.slug}),
@@ -217,7 +218,7 @@ def delaftale_document(*, plan: Plan, area_slug: str) -> Document:
     entry = entries[0]
     kwargs = {"slug": plan.slug, "area": area_slug}
     context = _base_context(
-        plan, kind=DELAFTALE, title=entry.title,
+        plan, kind=DELAFTALE, title=entry.title, sub_agreement=entry.sub_agreement,
         pdf_url=reverse("documents:delaftale_pdf", kwargs=kwargs),
         preview_url=reverse("documents:delaftale", kwargs=kwargs),
     )
@@ -285,6 +286,7 @@ def _charts(plan: Plan) -> list[dict]:
     return []
 
 
-def _approval(plan: Plan, *, kind: str) -> ApprovalMark | None:
-    """The bestyrelse approval printed on the document; None until the approval workflow lands."""
+def _approval(plan: Plan, *, kind: str, sub_agreement: SubAgreement | None = None) -> ApprovalMark | None:
+    """The bestyrelse approval printed on the document (a delaftale's own approval for a delaftale);
+    None until the approval workflow lands."""
     return None
