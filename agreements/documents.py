@@ -54,6 +54,9 @@ DOCUMENT_KINDS = {
 }
 
 
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+
+
 class DocumentNotFound(LookupError):
     """The plan has no such document (e.g. no delaftale for that indsatsområde). Message in Danish."""
 
@@ -98,7 +101,9 @@ class Document:
     filename: str
 
     def render_html(self) -> str:
-        return render_to_string(self.template_name, self.context)
+        # The shipped font has no U+2010/U+2011 hyphen glyphs; print them as "-" rather than fall back
+        # to whatever font a machine happens to have.
+        return render_to_string(self.template_name, self.context).translate(HYPHENS)
 
 
 # --- Queries -------------------------------------------------------------------------------------

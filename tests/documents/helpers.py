@@ -43,6 +43,17 @@ def pdf_pages(content: bytes) -> list[str]:
     return [normalize(page.extract_text() or "") for page in reader.pages]
 
 
+def pdf_fonts(content: bytes) -> set[str]:
+    """The base names of the fonts the PDF uses (without the subset prefix)."""
+    reader = PdfReader(io.BytesIO(content))
+    names = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return names
+
+
 def footer_numbers(pages: list[str]) -> list[tuple[int, int]]:
     """``(X, Y)`` of the "Side X af Y" footer found on each page (one per page, in order)."""
     found = []

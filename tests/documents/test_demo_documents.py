@@ -16,7 +16,7 @@ from agreements import documents, pdf
 from agreements.demo import DEMO_PLAN_SLUGS
 from agreements.models import Plan
 from helhedsplan.formatting import format_date
-from tests.documents.helpers import GUIDANCE, footer_numbers, normalize, pdf_pages
+from tests.documents.helpers import GUIDANCE, footer_numbers, normalize, pdf_fonts, pdf_pages
 
 SAMARBEJDSAFTALE_HEADINGS = [
     "Strategisk samarbejdsaftale om boligsocial indsats",
@@ -70,8 +70,10 @@ BUDGET_HEADINGS = [
 
 
 def _render(document: documents.Document) -> dict:
-    pages = pdf_pages(pdf.render_pdf(document.render_html()))
-    return {"pages": pages, "text": normalize(" ".join(pages)), "context": document.context}
+    content = pdf.render_pdf(document.render_html())
+    pages = pdf_pages(content)
+    return {"pages": pages, "text": normalize(" ".join(pages)), "context": document.context,
+            "fonts": pdf_fonts(content)}
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +202,12 @@ def test_every_page_has_footer_date_and_draft_mark(demo, slug):
             assert f"Udskrevet {today}" in text, name
             assert "Kladde – ikke godkendt af bestyrelsen" in text, name
             assert "KLADDE" in text, name  # the watermark across the page
+
+
+@pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)
+def test_only_the_shipped_font_is_used(demo, slug):
+    if slug not in demo:
+        pytest.skip(f"demo plan {slug} is not in the fixtures yet")
+    for name, doc in demo[slug]["docs"].items():
+        fonts = doc["fonts"]
+        assert fonts and all(font.startswith("Helhedsplan-Carlito") for font in fonts), (name, fonts)
