@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint bench migrate demo
+.PHONY: setup run test lint bench loadtest migrate demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,9 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) -m benchmarks $(BENCH)
+
+loadtest: setup
+	$(PY) -m benchmarks.loadtest

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from agreements.models import Activity, HousingDepartment
+from tests.factories import budgets as budget_factories
+from tests.factories import indicators as indicator_factories
 from tests.factories.agreements import (
     ActivityFactory,
     AgreementPartyFactory,
@@ -32,6 +34,8 @@ def one_of_everything():
     AgreementPartyFactory(agreement__plan=plan)
     ClauseFactory()
     PlanMembershipFactory(plan=plan)
+    budget_factories.one_of_everything(plan=plan)
+    indicator_factories.one_of_everything(plan=plan, sub_agreement=sub_agreement)
     return plan
 
 

@@ -29,13 +29,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true",
                             help="Slet og genindlæs demoplanerne (ændringer i dem går tabt).")
+        parser.add_argument("--reference-only", action="store_true",
+                            help="Indlæs kun referencedata (til produktion), ingen demoplaner eller klausuler.")
 
-    def handle(self, *args, reset: bool = False, **options):
+    def handle(self, *args, reset: bool = False, reference_only: bool = False, **options):
         extras = _extra_loaders()
         with transaction.atomic():
             demo.load_reference()
             for module in extras:
                 module.load_reference()
+            if reference_only:
+                self.stdout.write(self.style.SUCCESS("Referencedata indlæst."))
+                return
             clauses = demo.load_clauses()
             created = []
             for data in demo.demo_plan_data():

@@ -1,0 +1,199 @@
+"""Writes to budgets: replacing a budget's content (import, demo data) and editing single lines.
+
+Every write is one transaction; changed objects go through ``full_clean()``; history is kept for
+every created, changed and deleted line and footnote (``bulk_*_with_history`` for bulk writes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from agreements.models import FocusArea, Plan
+
+from .calculations import FINANCING_FIELDS, normalise_amounts
+from .content import BudgetChanges, BudgetContent, FootnoteData, LineData, diff, match_lines
+from .models import Budget, BudgetFootnote, BudgetLine, ExpenseType
+from .selectors import budget_content
+from .xlsx import ReadResult, read_budget_xlsx
+
+LINE_FIELDS = ["section", "focus_area", "name", "expense_type", "description", "footnote", "order", "amounts",
+               *FINANCING_FIELDS]
+IMPORT_REASON = "Indlæst fra budgetark"
+
+
+@dataclass
+class ImportOutcome:
+    read: ReadResult
+    changes: BudgetChanges
+    saved: bool
+
+
+def budget_get_or_create(*, plan: Plan) -> Budget:
+    budget, _ = Budget.objects.get_or_create(plan=plan)
+    return budget
+
+
+def _line_values(line: LineData, *, order: int, types: dict[int, ExpenseType]) -> dict:
+    try:
+        amounts = normalise_amounts(dict(line.amounts))
+    except ValueError as exc:
+        raise ValidationError({"amounts": f"»{line.name}«: {exc}"}) from exc
+    return {
+        "section": line.section,
+        "focus_area_id": line.focus_area_id,
+        "name": line.name,
+        "expense_type": types[line.expense_type_code] if line.expense_type_code is not None else None,
+        "description": line.description,
+        "footnote": line.footnote,
+        "order": order,
+        "amounts": amounts,
+        **{name: getattr(line, name) for name in FINANCING_FIELDS},
+    }
+
+
+def _clean(obj, exclude: list[str]) -> None:
+    # Foreign keys were resolved from the database by the caller, and the database enforces the
+    # check constraints; this validates everything else (names, footnotes, amounts, ranges).
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def budget_replace(*, plan: Plan, content: BudgetContent, user: AbstractBaseUser | None = None,
+                   source_name: str = "", reason: str = IMPORT_REASON) -> BudgetChanges:
+    """Make the plan's budget hold exactly ``content`` (creating the budget if needed).
+
+    Lines are matched to the existing ones by section, indsatsområde and name: unchanged lines are not
+    touched (so importing the same file twice writes nothing), changed lines are updated (their
+    links to staff resources stay), the rest created or deleted — all with history, so the previous
+    budget can be read back from it.
+    """
+    budget, created = Budget.objects.select_for_update().get_or_create(plan=plan)
+    old = budget_content(plan)
+    changes = diff(old, content)
+    if changes.is_empty and not created:
+        return changes
+    types = {t.code: t for t in ExpenseType.objects.all()}
+    areas = set(FocusArea.objects.filter(pulje_id=plan.pulje_id).values_list("pk", flat=True))
+    for line in content.lines:
+        if line.focus_area_id is not None and line.focus_area_id not in areas:
+            raise ValidationError(f"Udgiftsposten »{line.name}« hører til et indsatsområde uden for puljen.")
+        if line.expense_type_code is not None and line.expense_type_code not in types:
+            raise ValidationError(f"Ukendt udgiftstype {line.expense_type_code} ved »{line.name}«.")
+
+    order = {id(line): index for index, line in enumerate(content.lines, start=1)}
+    pairs, added, removed = match_lines(old.lines, content.lines)
+    existing = {line.pk: line for line in BudgetLine.objects.filter(budget=budget)}
+    exclude = ["budget", "focus_area", "expense_type", "staff_resources"]
+
+    updated = []
+    for old_line, new_line in pairs:
+        obj = existing[old_line.pk]
+        values = _line_values(new_line, order=order[id(new_line)], types=types)
+        changed = False
+        for name, value in values.items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+                changed = True
+        if changed:
+            _clean(obj, exclude)
+            updated.append(obj)
+    if updated:
+        bulk_update_with_history(updated, BudgetLine, fields=LINE_FIELDS, batch_size=500, default_user=user,
+                                 default_change_reason=reason)
+
+    new_objects = []
+    for line in added:
+        obj = BudgetLine(budget=budget, **_line_values(line, order=order[id(line)], types=types))
+        _clean(obj, exclude)
+        new_objects.append(obj)
+    if new_objects:
+        bulk_create_with_history(new_objects, BudgetLine, batch_size=500, default_user=user,
+                                 default_change_reason=reason)
+
+    for line in removed:
+        obj = existing[line.pk]
+        obj._history_user = user
+        obj._change_reason = reason
+        obj.delete()
+
+    _replace_footnotes(budget, content, user=user, reason=reason)
+    if source_name:
+        budget.source_name = source_name[:255]
+    budget._history_user = user
+    budget._change_reason = reason
+    budget.save()
+    return changes
+
+
+def _replace_footnotes(budget: Budget, content: BudgetContent, *, user, reason: str) -> None:
+    existing = {note.number: note for note in BudgetFootnote.objects.filter(budget=budget)}
+    wanted = {note.number for note in content.footnotes}
+    for number, note in existing.items():
+        if number not in wanted:
+            note._history_user = user
+            note._change_reason = reason
+            note.delete()
+    created, updated = [], []
+    for order, data in enumerate(content.footnotes, start=1):
+        note = existing.get(data.number)
+        if note is None:
+            note = BudgetFootnote(budget=budget, number=data.number, text=data.text, order=order)
+            note.full_clean(exclude=["budget"], validate_unique=False, validate_constraints=False)
+            created.append(note)
+        elif note.text != data.text or note.order != order:
+            note.text, note.order = data.text, order
+            updated.append(note)
+    if updated:
+        bulk_update_with_history(updated, BudgetFootnote, fields=["text", "order"], default_user=user,
+                                 default_change_reason=reason)
+    if created:
+        bulk_create_with_history(created, BudgetFootnote, default_user=user, default_change_reason=reason)
+
+
+@transaction.atomic
+def budget_footnotes_replace(*, plan: Plan, footnotes: tuple[FootnoteData, ...],
+                             user: AbstractBaseUser | None = None) -> None:
+    """Make the budget's footnote block exactly ``footnotes`` (in that order); lines are untouched."""
+    budget = budget_get_or_create(plan=plan)
+    numbers = [note.number for note in footnotes]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError("Et fodnotenummer står to gange.")
+    _replace_footnotes(budget, BudgetContent(footnotes=footnotes), user=user, reason="Fodnoter rettet")
+
+
+def budget_import_file(*, plan: Plan, data: bytes, file_name: str = "", user: AbstractBaseUser | None = None,
+                       dry_run: bool = False) -> ImportOutcome:
+    """Read an LBF budgetark and (unless ``dry_run``) make it the plan's budget.
+
+    Raises ``budgets.xlsx.BudgetFileError`` (nothing written) when the file has any problem.
+    """
+    result = read_budget_xlsx(data, plan=plan, file_name=file_name)
+    if dry_run:
+        return ImportOutcome(read=result, changes=diff(budget_content(plan), result.content), saved=False)
+    changes = budget_replace(plan=plan, content=result.content, user=user, source_name=file_name)
+    return ImportOutcome(read=result, changes=changes, saved=not changes.is_empty)
+
+
+@transaction.atomic
+def budget_line_save(*, line: BudgetLine, user: AbstractBaseUser | None = None) -> BudgetLine:
+    """Create or update one line (from the budget page's form); validated, with history."""
+    line.full_clean()
+    line._history_user = user
+    line.save()
+    return line
+
+
+@transaction.atomic
+def budget_line_delete(*, line: BudgetLine, user: AbstractBaseUser | None = None) -> None:
+    line._history_user = user
+    line.delete()
+
+
+def next_line_order(*, budget: Budget) -> int:
+    last = budget.lines.order_by("-order").values_list("order", flat=True).first()
+    return (last or 0) + 1

@@ -1,0 +1,244 @@
+"""The budgetark in the browser: the sheet with its findings, download, upload with preview, line edits.
+
+Thin: access through ``get_plan_for_user`` (404 for plans the user cannot see) and ``can_edit_budget``
+(403 for readers); figures from ``selectors``; writes through ``services``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agreements.models import FocusArea, Plan
+from agreements.selectors import get_plan_for_user
+from helhedsplan.findings import ERROR, WARNING, Finding
+
+from . import checks, services
+from .content import FOCUS_AREA, SECTION_TITLES, BudgetChanges, LineData
+from .forms import (
+    BudgetFootnotesForm,
+    BudgetLineForm,
+    BudgetUploadForm,
+    budget_line_form_class,
+    footnotes_as_text,
+    years_of,
+)
+from .models import BudgetLine, PendingBudgetImport
+from .selectors import budget_content, budget_sheet, can_edit_budget, get_budget
+from .xlsx import BudgetFileError, Problem, write_budget_xlsx
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PENDING_LIFETIME = timedelta(days=1)
+
+
+def _editable_plan(request: HttpRequest, slug: str) -> Plan:
+    plan = get_plan_for_user(request.user, slug)
+    if not can_edit_budget(request.user, plan):
+        raise PermissionDenied("Du kan se, men ikke ændre, denne helhedsplans budget.")
+    return plan
+
+
+def _finding_rows(findings: list[Finding], *, link: bool = True) -> list[dict]:
+    rows = []
+    for finding in findings:
+        anchor = f"linje-{finding.obj.pk}" if link and isinstance(finding.obj, BudgetLine) and finding.obj.pk else ""
+        rows.append({"finding": finding, "anchor": anchor})
+    return rows
+
+
+def _decorate(sheet: dict, findings: list[Finding]) -> None:
+    """Mark the sheet's lines that have findings (worst severity), for the page only."""
+    severity: dict[int, str] = {}
+    for finding in findings:
+        if isinstance(finding.obj, BudgetLine):
+            if severity.get(finding.obj.pk) != ERROR:
+                severity[finding.obj.pk] = finding.severity
+    for section in sheet["sections"]:
+        for item in section["lines"]:
+            item["severity"] = severity.get(item["pk"], "")
+
+
+def _sheet_context(request: HttpRequest, plan: Plan, **extra) -> dict:
+    sheet = budget_sheet(plan)
+    findings = checks.plan_findings(plan)
+    if sheet is not None:
+        _decorate(sheet, findings)
+    return {
+        "plan": plan,
+        "sheet": sheet,
+        "findings": _finding_rows(findings),
+        "error_count": sum(f.is_error for f in findings),
+        "warning_count": sum(f.severity == WARNING for f in findings),
+        "can_edit": can_edit_budget(request.user, plan),
+        "upload_form": BudgetUploadForm(),
+        **extra,
+    }
+
+
+@login_required
+def sheet_view(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    return render(request, "budgets/budget_sheet.html", _sheet_context(request, plan))
+
+
+@login_required
+def download(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    data = write_budget_xlsx(budget_sheet(plan, empty_if_missing=True))
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="budgetark-{plan.slug}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _editable_plan(request, slug)
+    form = BudgetUploadForm(request.POST, request.FILES)
+    problems: list[Problem] = []
+    if form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        data = upload_file.read()
+        try:
+            services.budget_import_file(plan=plan, data=data, file_name=upload_file.name, dry_run=True)
+        except BudgetFileError as exc:
+            problems = exc.problems
+        else:
+            PendingBudgetImport.objects.filter(created_at__lt=timezone.now() - PENDING_LIFETIME).delete()
+            PendingBudgetImport.objects.filter(plan=plan, user=request.user).delete()
+            pending = PendingBudgetImport.objects.create(plan=plan, user=request.user, file_name=upload_file.name[:255],
+                                                         content=data)
+            return redirect("budgets:preview", slug=plan.slug, pk=pending.pk)
+    context = _sheet_context(request, plan, upload_form=form, upload_problems=problems)
+    return render(request, "budgets/budget_sheet.html", context, status=400)
+
+
+def _fingerprint(plan: Plan) -> str:
+    return hashlib.sha256(repr(budget_content(plan)).encode()).hexdigest()
+
+
+def _would_be_findings(plan: Plan, pending: PendingBudgetImport) -> list[Finding]:
+    """The checks as they would read after saving the upload (saved and rolled back)."""
+    with transaction.atomic():
+        services.budget_import_file(plan=plan, data=bytes(pending.content), file_name=pending.file_name)
+        findings = checks.plan_findings(plan)
+        transaction.set_rollback(True)
+    return findings
+
+
+def _line_rows(lines: list[LineData], areas: dict[int, str], years: list[int]) -> list[dict]:
+    return [{"line": line, "section": areas.get(line.focus_area_id, "") if line.section == FOCUS_AREA
+             else SECTION_TITLES.get(line.section, ""), "amounts": line.figures.amounts_for(years),
+             "total": line.figures.total} for line in lines]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest, slug: str, pk) -> HttpResponse:
+    plan = _editable_plan(request, slug)
+    pending = get_object_or_404(PendingBudgetImport, pk=pk, plan=plan, user=request.user)
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            pending.delete()
+            messages.info(request, "Indlæsningen er annulleret; budgettet er uændret.")
+            return redirect("budgets:sheet", slug=plan.slug)
+        if request.POST.get("fingerprint") != _fingerprint(plan):
+            messages.warning(request, "Budgettet er ændret, siden ændringerne blev vist. Se dem igen, før du gemmer.")
+            return redirect("budgets:preview", slug=plan.slug, pk=pending.pk)
+        try:
+            outcome = services.budget_import_file(plan=plan, data=bytes(pending.content), file_name=pending.file_name,
+                                                  user=request.user)
+        except BudgetFileError as exc:
+            return render(request, "budgets/import_preview.html",
+                          {"plan": plan, "pending": pending, "problems": exc.problems}, status=400)
+        pending.delete()
+        messages.success(request, f"Budgetarket »{pending.file_name}« er indlæst. {outcome.changes.summary}")
+        return redirect("budgets:sheet", slug=plan.slug)
+
+    try:
+        outcome = services.budget_import_file(plan=plan, data=bytes(pending.content), file_name=pending.file_name,
+                                              dry_run=True)
+    except BudgetFileError as exc:
+        return render(request, "budgets/import_preview.html",
+                      {"plan": plan, "pending": pending, "problems": exc.problems}, status=400)
+    changes: BudgetChanges = outcome.changes
+    areas = dict(FocusArea.objects.filter(pulje_id=plan.pulje_id).values_list("pk", "name"))
+    years = plan.years
+    findings = _would_be_findings(plan, pending)
+    return render(request, "budgets/import_preview.html", {
+        "plan": plan,
+        "pending": pending,
+        "changes": changes,
+        "notices": outcome.read.notices,
+        "years": years,
+        "added": _line_rows(changes.added, areas, years),
+        "removed": _line_rows(changes.removed, areas, years),
+        "changed": [{"old": row_old, "new": row_new, "fields": fields} for (row_old, row_new), fields in zip(
+            zip(_line_rows([c[0] for c in changes.changed], areas, years),
+                _line_rows([c[1] for c in changes.changed], areas, years), strict=True),
+            [c[2] for c in changes.changed], strict=True)],
+        "findings": _finding_rows(findings, link=False),  # the lines are not saved yet
+        "error_count": sum(f.is_error for f in findings),
+        "fingerprint": _fingerprint(plan),
+        "has_budget": get_budget(plan) is not None,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    plan = _editable_plan(request, slug)
+    if pk is None:
+        budget = get_budget(plan)
+        line = BudgetLine(budget=budget, order=services.next_line_order(budget=budget) if budget else 1)
+    else:
+        line = get_object_or_404(BudgetLine.objects.select_related("budget", "focus_area"), pk=pk, budget__plan=plan)
+    form_class: type[BudgetLineForm] = budget_line_form_class(plan, years=years_of(line))
+    form = form_class(request.POST or None, instance=line)
+    if request.method == "POST":
+        with transaction.atomic():
+            if line.budget_id is None:
+                line.budget = services.budget_get_or_create(plan=plan)
+                form.instance.budget = line.budget
+            if form.is_valid():
+                saved = services.budget_line_save(line=form.save(commit=False), user=request.user)
+                form.save_m2m()
+                messages.success(request, f"Udgiftsposten »{saved.name}« er gemt.")
+                return redirect(reverse("budgets:sheet", args=[plan.slug]) + f"#linje-{saved.pk}")
+            transaction.set_rollback(True)
+    return render(request, "budgets/line_form.html", {"plan": plan, "form": form, "line": line})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, slug)
+    line = get_object_or_404(BudgetLine, pk=pk, budget__plan=plan)
+    if request.method == "POST":
+        services.budget_line_delete(line=line, user=request.user)
+        messages.success(request, f"Udgiftsposten »{line.name}« er slettet.")
+        return redirect("budgets:sheet", slug=plan.slug)
+    return render(request, "budgets/line_confirm_delete.html", {"plan": plan, "line": line})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def footnotes(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _editable_plan(request, slug)
+    current = budget_content(plan).footnotes
+    form = BudgetFootnotesForm(request.POST or None, initial={"text": footnotes_as_text(current)})
+    if request.method == "POST" and form.is_valid():
+        services.budget_footnotes_replace(plan=plan, footnotes=form.cleaned_data["text"], user=request.user)
+        messages.success(request, "Fodnoterne er gemt.")
+        return redirect("budgets:sheet", slug=plan.slug)
+    return render(request, "budgets/footnotes.html", {"plan": plan, "form": form})
