@@ -4,17 +4,16 @@ Each selector reads everything its document shows in a fixed number of queries (
 number of activities, parties, staff resources …), so the template never touches the database. The
 same template and context serve the HTML preview page and the PDF (``agreements.pdf``).
 
-Data that other apps own arrives through the small ``_…`` hooks at the bottom (budget, indicators,
-approvals). Until those apps land they return "nothing yet", and the templates print the section's
-heading with a short neutral line. Context keys they fill:
+Data that other apps own comes in through the ``_…`` hooks at the bottom; the templates print a
+section's heading and a short neutral line when it has no data yet. Context keys:
 
-- per delaftale entry: ``economy`` — object with ``lbf``, ``local``, ``total`` in kroner (or None);
-  ``subgoal_rows`` — dicts with ``subgoal``, ``indicator``, ``baseline_area``, ``baseline_other``,
-  ``baseline_year``, ``data_source``, ``target``.
-- per plan: ``goal_rows`` — dicts with ``goal``, ``indicator``, ``baseline_area``,
-  ``baseline_municipality``, ``baseline_year``, ``data_source``; ``budget_sheet`` (structure in
-  ``templates/documents/_budget_sheet.html``); ``charts`` — list of ``{"title", "svg"}`` where
-  ``svg`` is a ``SafeString`` made by our own code (plain strings are escaped, never embedded).
+- per delaftale entry: ``economy`` (``budgets.selectors.Economy``: ``lbf``, ``local``, ``total`` in
+  kroner, or None without a budget); ``subgoal_rows`` (``indicators.selectors.subgoal_rows``).
+- per plan: ``goal_rows`` (``indicators.selectors.goal_rows``); ``budget_sheet``
+  (``budgets.selectors.budget_sheet``, the empty sheet while there is no budget) and
+  ``budget_filled``; ``charts`` — ``{"title", "group", "note", "is_demo", "svg"}`` per indicator
+  with follow-up values, ``svg`` a ``SafeString`` made by ``indicators.charts`` (a plain string
+  would be escaped, never embedded).
 - ``approval`` — None (draft: "KLADDE" on every page) or an :class:`ApprovalMark`.
 """
 
@@ -28,6 +27,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from .models import (
     Activity,
@@ -136,13 +136,15 @@ def _numbers_by_focus_area(focus_areas: list[PlanFocusArea]) -> dict[int, int]:
 def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *,
                        area_slug: str | None = None) -> list[DelaftaleEntry]:
     numbers = _numbers_by_focus_area(focus_areas)
+    sub_agreements = _sub_agreements(plan, area_slug=area_slug)
+    economies = _economies(plan) if sub_agreements else {}
     entries = []
-    for sub_agreement in _sub_agreements(plan, area_slug=area_slug):
+    for sub_agreement in sub_agreements:
         sub_agreement.plan = plan  # already loaded; keeps templates from querying it again
         entries.append(DelaftaleEntry(
             sub_agreement=sub_agreement,
             number=numbers.get(sub_agreement.focus_area_id, 0),
-            economy=_economy(sub_agreement),
+            economy=economies.get(sub_agreement.focus_area_id),
             subgoal_rows=_subgoal_rows(sub_agreement),
         ))
     entries.sort(key=lambda entry: (entry.number or 999, entry.sub_agreement.order))
@@ -165,15 +167,11 @@ def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str
     }
 
 
-def _budget_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str, Any]:
+def _budget_context(plan: Plan) -> dict[str, Any]:
+    sheet = _budget_sheet(plan)
     return {
-        "budget_sheet": _budget_sheet(plan),
-        "budget_skeleton": {
-            "years": plan.years,
-            "sections": ["Tværgående administrationsudgifter"]
-            + [f"{number}. {choice.focus_area.name}" for number, choice in enumerate(focus_areas, start=1)]
-            + ["Lokal evaluering"],
-        },
+        "budget_sheet": sheet,
+        "budget_filled": bool(sheet and sheet.get("budget") is not None and sheet.get("line_count")),
     }
 
 
@@ -236,7 +234,7 @@ def budget_document(*, plan: Plan) -> Document:
     """Budgetark: LBF's sheet in landscape."""
     title = DOCUMENT_KINDS[BUDGET]
     context = _base_context(plan, kind=BUDGET, title=title, **_urls(plan, BUDGET))
-    context.update(_budget_context(plan, _focus_areas(plan)))
+    context.update(_budget_context(plan))
     return Document(BUDGET, title, "documents/budget.html", context, f"{plan.slug}-budgetark.pdf")
 
 
@@ -246,7 +244,7 @@ def samlet_document(*, plan: Plan) -> Document:
     focus_areas = _focus_areas(plan)
     context = _base_context(plan, kind=SAMLET, title=title, **_urls(plan, SAMLET))
     context.update(_strategic_context(plan, focus_areas))
-    context.update(_budget_context(plan, focus_areas))
+    context.update(_budget_context(plan))
     context["entries"] = _delaftale_entries(plan, focus_areas)
     context["charts"] = _charts(plan)
     return Document(SAMLET, title, "documents/samlet.html", context, f"{plan.slug}-samlet-plan.pdf")
@@ -264,31 +262,59 @@ def build_document(*, plan: Plan, kind: str, area_slug: str | None = None) -> Do
     return builders[kind](plan=plan)
 
 
-# --- Data owned by other apps (wired when they land) ---------------------------------------------
+# --- Data owned by other apps ------------------------------------------------------------------
+# The one place the documents read budgets, indicators and approvals. Imports are local: those apps
+# import ``agreements`` themselves.
 
-def _economy(sub_agreement: SubAgreement) -> Any:
-    """``budgets.selectors.subagreement_economy(sub_agreement)``: lbf / local / total in kroner."""
-    return None
+def _economies(plan: Plan) -> dict[int, Any]:
+    """Each indsatsområde's økonomi in kroner (FocusArea id → lbf/local/total); empty without budget."""
+    from budgets.selectors import focus_area_economy
+
+    return focus_area_economy(plan)
 
 
 def _subgoal_rows(sub_agreement: SubAgreement) -> list[dict]:
-    """``indicators.selectors.subgoal_rows(sub_agreement)``: the Delmål og indikatorer table."""
-    return []
+    """The delaftale's Delmål og indikatorer table (``indicators.selectors.subgoal_rows``)."""
+    from indicators.selectors import subgoal_rows
+
+    return subgoal_rows(sub_agreement)
 
 
 def _goal_rows(plan: Plan) -> list[dict]:
-    """``indicators.selectors.goal_rows(plan)``: section 5 of the samarbejdsaftale."""
-    return []
+    """Section 5 of the samarbejdsaftale (``indicators.selectors.goal_rows``)."""
+    from indicators.selectors import goal_rows
+
+    return goal_rows(plan)
 
 
-def _budget_sheet(plan: Plan) -> Any:
-    """``budgets.selectors.budget_sheet(plan)``: the LBF budgetark."""
-    return None
+def _budget_sheet(plan: Plan) -> dict[str, Any]:
+    """LBF's budgetark (``budgets.selectors.budget_sheet``); the empty sheet while there is no budget."""
+    from budgets.selectors import budget_sheet
+
+    return budget_sheet(plan, empty_if_missing=True)
 
 
 def _charts(plan: Plan) -> list[dict]:
-    """Indicator charts with follow-up values: ``[{"title": str, "svg": SafeString}]``."""
-    return []
+    """A chart per indicator with follow-up values: title, delmål/mål, progress text and the SVG."""
+    from indicators.charts import indicator_chart_svg
+    from indicators.selectors import followup_table
+
+    table = followup_table(plan=plan)
+    charts = []
+    for row in table["rows"]:
+        if all(value is None for value in row["values"].values()):
+            continue
+        svg = indicator_chart_svg(row["indicator"], row["values"], years=table["years"])
+        # Draw the chart's text with the document's own copy of Carlito, not a system font.
+        svg = svg.replace("font-family:Carlito,", 'font-family:"Helhedsplan Carlito",Carlito,')
+        charts.append({
+            "title": row["indicator_text"],
+            "group": row["group_text"],
+            "note": row["progress"].text,
+            "is_demo": row["has_demo"],
+            "svg": mark_safe(svg),  # built by indicators.charts (pygal): text escaped, no scripts
+        })
+    return charts
 
 
 def _approval(plan: Plan, *, kind: str, sub_agreement: SubAgreement | None = None) -> ApprovalMark | None:

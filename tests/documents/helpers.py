@@ -8,6 +8,7 @@ import re
 from pypdf import PdfReader
 
 from agreements.models import HousingDepartment
+from budgets.models import BudgetLine
 from tests.factories.agreements import (
     ActivityFactory,
     AgreementPartyFactory,
@@ -19,6 +20,14 @@ from tests.factories.agreements import (
     StrategicAgreementFactory,
     SubAgreementFactory,
     SubAgreementPartyFactory,
+)
+from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, BudgetLineFactory
+from tests.factories.indicators import (
+    GoalFactory,
+    GoalIndicatorFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    SubGoalFactory,
 )
 
 GUIDANCE = [
@@ -64,7 +73,7 @@ def footer_numbers(pages: list[str]) -> list[tuple[int, int]]:
 
 
 def plan_with_activities(count: int, *, sub_agreements: int = 2):
-    """A complete plan whose delaftaler hold ``count`` activities between them, each fully linked."""
+    """A complete plan (budget, goals, delmål with values) whose delaftaler hold ``count`` activities."""
     plan = PlanFactory()
     agreement = StrategicAgreementFactory(plan=plan, documents="En delaftale\nEt budget")
     for _ in range(3):
@@ -80,6 +89,16 @@ def plan_with_activities(count: int, *, sub_agreements: int = 2):
         SubAgreementPartyFactory(sub_agreement=sub)
         StaffResourceFactory(sub_agreement=sub)
         StaffResourceFactory(sub_agreement=sub, percent=None, hours_per_week=9)
+    budget = BudgetFactory(plan=plan)
+    BudgetLineFactory(budget=budget)
+    BudgetFootnoteFactory(budget=budget)
+    goal = GoalFactory(plan=plan, focus_area=subs[0].focus_area)
+    GoalIndicatorFactory(goal=goal)
+    for sub in subs:
+        BudgetLineFactory(budget=budget, section=BudgetLine.Section.FOCUS_AREA, focus_area=sub.focus_area,
+                          expense_type=None)
+        indicator = IndicatorFactory(sub_goal=SubGoalFactory(sub_agreement=sub))
+        IndicatorValueFactory(indicator=indicator, year=plan.years[1])
     organisation = OrganisationFactory()
     contact = ContactFactory(organisation=organisation)
     for index in range(count):

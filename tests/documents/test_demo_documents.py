@@ -15,7 +15,7 @@ from django.db import transaction
 from agreements import documents, pdf
 from agreements.demo import DEMO_PLAN_SLUGS
 from agreements.models import Plan
-from helhedsplan.formatting import format_date
+from helhedsplan.formatting import format_date, format_kroner, format_number, format_percent
 from tests.documents.helpers import GUIDANCE, footer_numbers, normalize, pdf_fonts, pdf_pages
 
 SAMARBEJDSAFTALE_HEADINGS = [
@@ -124,6 +124,9 @@ def test_samarbejdsaftale_has_every_heading_party_and_focus_area(demo, slug):
         pytest.skip(f"demo plan {slug} is not in the fixtures yet")
     plan, doc = demo[slug]["plan"], demo[slug]["docs"][documents.SAMARBEJDSAFTALE]
     assert _missing(doc["text"], SAMARBEJDSAFTALE_HEADINGS + plan["parties"] + plan["focus_areas"]) == []
+    rows = doc["context"]["goal_rows"]
+    goals = [row["goal_text"] for row in rows if row["goal_text"]]
+    assert _missing(doc["text"], goals + [row["indicator_text"] for row in rows if row["indicator"]]) == []
 
 
 @pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)
@@ -139,6 +142,17 @@ def test_each_delaftale_has_every_field_activity_and_skema(demo, slug):
         if sub["activities"]:
             expected += SKEMA_FIELDS
         assert _missing(doc["text"], expected) == [], area
+        entry = doc["context"]["entry"]
+        rows = [row["sub_goal_text"] for row in entry.subgoal_rows if row["sub_goal_text"]] + \
+            [row["indicator_text"] for row in entry.subgoal_rows if row["indicator"]]
+        assert _missing(doc["text"], rows) == [], area
+        if entry.economy is not None:
+            economy = entry.economy
+            assert f"Landsbyggefonden {format_kroner(economy.lbf)}" in doc["text"], area
+            assert f"Lokal medfinansiering {format_kroner(economy.local)}" in doc["text"], area
+            assert f"Samlet budget for indsatsområdet {format_kroner(economy.total)}" in doc["text"], area
+        else:
+            assert "Budgettet for indsatsområdet er ikke udfyldt endnu." in doc["text"], area
         for name in sub["activities"]:  # listed once and once more as the skema's title
             assert _squeeze(doc["text"]).count(_squeeze(name)) >= 2, name
 
@@ -148,10 +162,23 @@ def test_budgetark_has_the_lbf_sheet(demo, slug):
     if slug not in demo:
         pytest.skip(f"demo plan {slug} is not in the fixtures yet")
     plan, doc = demo[slug]["plan"], demo[slug]["docs"][documents.BUDGET]
-    sections = [f"{number}. {name}" for number, name in enumerate(plan["focus_areas"], start=1)]
+    sheet = doc["context"]["budget_sheet"]
+    sections = [section["heading"] for section in sheet["sections"]]
+    assert len(sections) == len(plan["focus_areas"]) + 2
+    assert all(any(name in heading for heading in sections) for name in plan["focus_areas"])
     assert _missing(doc["text"], BUDGET_HEADINGS + sections) == []
-    if doc["context"]["budget_sheet"] is None:
+    if not doc["context"]["budget_filled"]:
         assert "Budgettet er ikke udfyldt endnu." in doc["text"]
+        return
+    sheet = doc["context"]["budget_sheet"]
+    names = [item["name"] for section in sheet["sections"] for item in section["lines"]]
+    assert names and _missing(doc["text"], names) == []
+    totals = sheet["totals"]
+    assert f"Total {' '.join(format_number(a) for a in totals['amounts'])} {format_number(totals['total'])}" \
+        in doc["text"]
+    assert f"Balance {format_number(totals['balance'])}" in doc["text"]
+    assert f"Medfinans. % {format_percent(totals['cofinancing_percent'])}" in doc["text"]
+    assert _missing(doc["text"], [f"{note['number']})" for note in sheet["footnotes"]]) == []
 
 
 @pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)

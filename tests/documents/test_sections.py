@@ -1,17 +1,27 @@
-"""The sections fed by budgets, indicators and approvals render from their context keys.
+"""The sections fed by budgets, indicators and approvals: real data in, printed figures out.
 
-Those apps fill the keys (see ``agreements.documents``); these tests pin the contract: given data, the
-section prints it; without data, its heading and a neutral line.
+Without data a section prints its heading and a short neutral line.
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.utils.safestring import mark_safe
 
 from agreements import documents, pdf
+from budgets.models import BudgetLine
 from tests.documents.helpers import footer_numbers, normalize, pdf_pages
 from tests.factories.agreements import ActivityFactory, StrategicAgreementFactory
+from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, BudgetLineFactory, ExpenseTypeFactory
+from tests.factories.indicators import (
+    ActivityIndicatorFactory,
+    GoalFactory,
+    GoalIndicatorFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    SubGoalFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,109 +33,120 @@ def sub_agreement():
     return activity.sub_agreement
 
 
+def pdf_text(document: documents.Document, **kwargs) -> str:
+    return normalize(" ".join(pdf_pages(pdf.render_pdf(document.render_html(), **kwargs))))
+
+
 def delaftale(sub_agreement) -> documents.Document:
     return documents.delaftale_document(plan=sub_agreement.plan, area_slug=sub_agreement.focus_area.slug)
 
 
-def test_delaftale_prints_economy_and_subgoal_table(sub_agreement):
-    document = delaftale(sub_agreement)
-    entry = document.context["entry"]
-    entry.economy = {"lbf": 2609000, "local": 523000, "total": 3132000}
-    subgoal = "Børn og unge har et fagligt niveau, der matcher det øvrige samfund"
-    entry.subgoal_rows = [
-        {"subgoal": subgoal, "indicator": "Andel af unge, der opnår 02 i dansk og matematik",
-         "baseline_area": "80,6 %", "baseline_other": "92,0 %", "baseline_year": "2019",
-         "data_source": "LBF - Boligsociale data", "target": "Monitorering (ingen mål)"},
-        {"subgoal": subgoal, "indicator": "Akt.nær indikator", "baseline_area": "0", "baseline_other": "",
-         "baseline_year": "2021", "data_source": "Egen registrering",
-         "target": "40 børnefamilier deltager i HippHopp+"},
-    ]
-    text = normalize(" ".join(pdf_pages(pdf.render_pdf(document.render_html()))))
+def test_delaftale_prints_economy_from_the_budget_and_the_subgoal_table(sub_agreement):
+    budget = BudgetFactory(plan=sub_agreement.plan)
+    BudgetLineFactory(budget=budget, section=BudgetLine.Section.FOCUS_AREA, focus_area=sub_agreement.focus_area,
+                      name="Boligsocial medarbejder", amounts={"2022": 1500, "2023": 1632}, lbf=2609, bo_cash=523)
+    BudgetLineFactory(budget=budget)  # tværgående: not part of the indsatsområde's økonomi
+    subgoal = SubGoalFactory(sub_agreement=sub_agreement,
+                             text="Børn og unge har et fagligt niveau, der matcher det øvrige samfund")
+    IndicatorFactory(sub_goal=subgoal, text="Andel af unge, der opnår 02 i dansk og matematik",
+                     baseline_area="80,6 %", baseline_other="92,0 %", baseline_year="2019",
+                     data_source="LBF - Boligsociale data")
+    ActivityIndicatorFactory(sub_goal=subgoal, text="Deltagende børnefamilier")
+
+    text = pdf_text(delaftale(sub_agreement))
     assert "Landsbyggefonden 2.609.000 kr." in text
     assert "Lokal medfinansiering 523.000 kr." in text
     assert "Samlet budget for indsatsområdet 3.132.000 kr." in text
     assert "Budgettet for indsatsområdet er ikke udfyldt endnu." not in text
     assert "Delmål Indikator Baseline boligområde/ målgruppe Evt. anden baseline Baseline år Datakilde" in text
-    assert text.count(subgoal) == 1  # printed once for its group of rows
-    assert "80,6 % 92,0 % 2019 LBF - Boligsociale data" in text
-    assert "40 børnefamilier deltager i HippHopp+" in text
-    assert "Monitorering (ingen mål)" in text
+    assert text.count(subgoal.text) == 1  # printed once for its group of rows
+    assert "Andel af unge, der opnår 02 i dansk og matematik Monitorering (ingen mål) 80,6 % 92,0 %" in text
+    assert "Akt.nær indikator Deltagende børnefamilier Mål: 40 børnefamilier deltager i HippHopp+" in text
 
 
 def test_without_data_the_sections_print_their_heading_and_a_neutral_line(sub_agreement):
-    text = normalize(" ".join(pdf_pages(pdf.render_pdf(delaftale(sub_agreement).render_html()))))
+    text = pdf_text(delaftale(sub_agreement))
     assert "Indsatsområdets økonomi i henhold til budget Budgettet for indsatsområdet er ikke udfyldt endnu." in text
     assert ("Delmål og indikatorer for indsatsområdet Der er endnu ikke registreret delmål og indikatorer "
             "for indsatsområdet.") in text
+    text = pdf_text(documents.samarbejdsaftale_document(plan=sub_agreement.plan))
+    assert ("5. Overordnede mål og indikatorer for den boligsociale indsats Der er endnu ikke registreret "
+            "overordnede mål og indikatorer.") in text
+    text = pdf_text(documents.budget_document(plan=sub_agreement.plan))
+    assert "Budgettet er ikke udfyldt endnu." in text
+    assert f"{sub_agreement.focus_area.order}. {sub_agreement.focus_area.name} Sum" in text
 
 
-def test_samarbejdsaftale_prints_goal_table(sub_agreement):
-    document = documents.samarbejdsaftale_document(plan=sub_agreement.plan)
-    goal = "Der skal ske et fagligt løft af børn og unge"
-    document.context["goal_rows"] = [
-        {"goal": goal, "indicator": "Andel 1-5 årige i dagtilbud", "baseline_area": "90,7 %",
-         "baseline_municipality": "88,6 %", "baseline_year": "2019", "data_source": "LBF - Boligsociale Data"},
-        {"goal": goal, "indicator": "Karaktergennemsnit i dansk og matematik", "baseline_area": "4,6",
-         "baseline_municipality": "6,6", "baseline_year": "2019", "data_source": "LBF - Boligsociale Data"},
-    ]
-    text = normalize(" ".join(pdf_pages(pdf.render_pdf(document.render_html()))))
-    assert ("Mål Indikator Baseline boligområde Baseline kommune (evt. andet) Baseline år Datakilde") in text
-    assert text.count(goal) == 1
-    assert "90,7 % 88,6 % 2019 LBF - Boligsociale Data" in text
+def test_samarbejdsaftale_prints_the_goal_table(sub_agreement):
+    goal = GoalFactory(plan=sub_agreement.plan, focus_area=sub_agreement.focus_area,
+                       text="Der skal ske et fagligt løft af børn og unge")
+    GoalIndicatorFactory(goal=goal, text="Andel 1-5 årige i dagtilbud", baseline_area="90,7 %",
+                         baseline_other="88,6 %", baseline_year="2019", data_source="LBF - Boligsociale Data")
+    GoalIndicatorFactory(goal=goal, text="Karaktergennemsnit i dansk og matematik", baseline_area="4,6",
+                         baseline_other="6,6", baseline_year="2019", data_source="LBF - Boligsociale Data")
+    text = pdf_text(documents.samarbejdsaftale_document(plan=sub_agreement.plan))
+    assert "Mål Indikator Baseline boligområde Baseline kommune (evt. andet) Baseline år Datakilde" in text
+    assert text.count(goal.text) == 1
+    assert "Andel 1-5 årige i dagtilbud 90,7 % 88,6 %" in text and "2019 LBF - Boligsociale Data" in text
     assert "Der er endnu ikke registreret overordnede mål og indikatorer." not in text
 
 
-def budget_sheet():
-    def row(amounts, total, lbf, bo_cash=None, kom_hours=None):
-        return {"amounts": amounts, "total": total, "lbf": lbf, "bo_cash": bo_cash, "bo_hours": None,
-                "kom_cash": None, "kom_hours": kom_hours, "other": None}
-
-    line = {**row([38, 38, 38, 38], 152, 152), "name": "Økonomistyring",
-            "expense_type": "1. Administrativ bistand fra boligorg.", "footnote_number": 1}
-    municipal = {**row([135, 134, 134, 134], 537, None, kom_hours=537), "name": "Kommunal facilitering",
-                 "expense_type": "3. Mødedeltagelse fra kommunen", "footnote_number": "8"}
-    return {
-        "years": [2022, 2023, 2024, 2025],
-        "sections": [{"title": "Tværgående administrationsudgifter", "lines": [line, municipal],
-                      "sum": row([173, 172, 172, 172], 689, 152, kom_hours=537)}],
-        "total": row([173, 172, 172, 172], 689, 152, kom_hours=537),
-        "cofinancing_total": 537, "balance": 0, "cofinancing_percent": 77.9,
-        "footnotes": [{"number": 1, "text": "Omfatter økonomistyring og regnskab."}],
-    }
-
-
 def test_budgetark_prints_the_sheet(sub_agreement):
-    document = documents.budget_document(plan=sub_agreement.plan)
-    document.context["budget_sheet"] = budget_sheet()
-    text = normalize(" ".join(pdf_pages(pdf.render_pdf(document.render_html()))))
+    budget = BudgetFactory(plan=sub_agreement.plan)
+    BudgetLineFactory(budget=budget, name="Økonomistyring", footnote="1", expense_type=ExpenseTypeFactory(code=1),
+                      amounts={"2022": 38, "2023": 38, "2024": 38, "2025": 38}, lbf=152)
+    BudgetLineFactory(budget=budget, name="Kommunal facilitering", expense_type=ExpenseTypeFactory(code=3),
+                      amounts={"2022": 135, "2023": 134, "2024": 134, "2025": 134}, lbf=0, kom_hours=537)
+    BudgetLineFactory(budget=budget, section=BudgetLine.Section.FOCUS_AREA, focus_area=sub_agreement.focus_area,
+                      expense_type=None, name="Projektleder 25 %", amounts={"2022": 1000, "2023": 1000},
+                      lbf=1500, bo_cash=500)
+    BudgetFootnoteFactory(budget=budget, number="1", text="Omfatter økonomistyring og regnskab.")
+
+    text = pdf_text(documents.budget_document(plan=sub_agreement.plan))
     assert "2022 2023 2024 2025" in text
     assert "Økonomistyring (1) 1. Administrativ bistand fra boligorg. 38 38 38 38 152 152" in text
-    assert "Kommunal facilitering (8)" in text
-    assert "Sum 173 172 172 172 689 152 537" in text
-    assert "Total 173 172 172 172 689 152 537" in text
-    assert "Samlet medfinansiering 537 Balance 0 Medfinans. % 77,9 %" in text
+    assert "Kommunal facilitering 3. Mødedeltagelse fra kommunen 135 134 134 134 537 537" in text
+    assert "Sum 173 172 172 172 689 152 0 0 0 537 0" in text
+    area = sub_agreement.focus_area
+    assert f"{area.order}. {area.name} Projektleder 25 % 1.000 1.000 2.000 1.500 500 Sum" in text
+    assert "Total 1.173 1.172 172 172 2.689 1.652 500 537 0" in text
+    assert "Samlet medfinansiering 1.037 Balance 0 Medfinans. % 38,6 %" in text
     assert "1) Omfatter økonomistyring og regnskab." in text
     assert "Budgettet er ikke udfyldt endnu." not in text
 
 
-def test_charts_embed_our_svg_and_escape_anything_else(sub_agreement):
+def test_samlet_plan_charts_indicators_with_values(sub_agreement):
+    indicator = IndicatorFactory(sub_goal=SubGoalFactory(sub_agreement=sub_agreement),
+                                 text="Andel 1-5 årige i dagtilbud")
+    IndicatorFactory(sub_goal=indicator.sub_goal, text="Uden værdier endnu")
+    IndicatorValueFactory(indicator=indicator, year=2022, value=Decimal("82.5"))
+    IndicatorValueFactory(indicator=indicator, year=2023, value=Decimal("84"))
+
     document = documents.samlet_document(plan=sub_agreement.plan)
-    svg = mark_safe('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
-                    '<rect width="120" height="40" fill="#1f3864"/><text x="4" y="55">Udvikling 2022</text></svg>')
+    assert [chart["title"] for chart in document.context["charts"]] == ["Andel 1-5 årige i dagtilbud"]
+    fetcher = pdf.StaticFilesURLFetcher()
+    text = pdf_text(document, url_fetcher=fetcher)
+    assert fetcher.refused == []
+    assert "Opfølgning på indikatorer" in text
+    assert f"{indicator.sub_goal.text} Andel 1-5 årige i dagtilbud" in text
+    assert "82,5" in text and "84" in text  # the values printed on the chart's points
+    assert "Der er endnu ikke registreret opfølgningsværdier" not in text
+
+
+def test_a_chart_that_is_not_marked_safe_is_printed_as_text(sub_agreement):
+    document = documents.samlet_document(plan=sub_agreement.plan)
     document.context["charts"] = [
-        {"title": "Andel 1-5 årige i dagtilbud", "svg": svg},
+        {"title": "Egen", "svg": mark_safe('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+                                           '<text x="4" y="40">Udvikling 2022</text></svg>')},
         {"title": "Usikker", "svg": '<svg><image href="file:///etc/passwd"/></svg>'},
     ]
     html = document.render_html()
-    assert '<rect width="120"' in html
     assert "&lt;svg&gt;&lt;image href=&quot;file:///etc/passwd&quot;/&gt;&lt;/svg&gt;" in html
     fetcher = pdf.StaticFilesURLFetcher()
-    text = normalize(" ".join(pdf_pages(pdf.render_pdf(html, url_fetcher=fetcher))))
+    text = pdf_text(document, url_fetcher=fetcher)
     assert fetcher.refused == []
-    assert "Andel 1-5 årige i dagtilbud" in text
-    assert "Udvikling 2022" in text  # text drawn by the SVG itself
-    assert '<svg><image href="file:///etc/passwd"/></svg>' in text  # printed, not drawn
-    assert "Der er endnu ikke registreret opfølgningsværdier" not in text
+    assert "Udvikling 2022" in text
+    assert '<svg><image href="file:///etc/passwd"/></svg>' in text
 
 
 def test_approved_documents_say_so_on_every_page_and_carry_no_draft_mark(sub_agreement):
