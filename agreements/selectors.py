@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from .models import (
     Activity,
     AgreementParty,
+    Approval,
+    Contact,
     HousingArea,
+    Organisation,
     Plan,
     PlanFocusArea,
     PlanMembership,
@@ -55,6 +63,90 @@ def get_plan_for_user(user: AbstractBaseUser | AnonymousUser, slug: str) -> Plan
     return plan
 
 
+# --- Roles -------------------------------------------------------------------------------------------
+# Sekretariat edits its own plans and sends documents to the bestyrelse; bestyrelse reads, comments
+# and approves; the LBF group reads (and exports) every plan; superusers may do everything. Only
+# staff users reach the admin (Django's own ``is_staff`` check).
+
+VIEW = "view"
+EDIT = "edit"
+APPROVE = "approve"
+COMMENT = "comment"
+
+ACTION_REFUSALS = {
+    EDIT: "Kun planens sekretariat kan redigere.",
+    APPROVE: "Kun planens bestyrelse kan godkende.",
+    COMMENT: "Kun planens sekretariat og bestyrelse kan skrive kommentarer.",
+}
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    """What one user may do with one plan they can see."""
+
+    plan: Plan
+    role: str | None
+    is_lbf: bool = False
+    is_admin: bool = False
+
+    @property
+    def can_edit(self) -> bool:
+        return self.is_admin or self.role == PlanMembership.Role.SECRETARIAT
+
+    @property
+    def can_approve(self) -> bool:
+        return self.is_admin or self.role == PlanMembership.Role.BOARD
+
+    @property
+    def can_comment(self) -> bool:
+        return self.is_admin or self.role in (PlanMembership.Role.SECRETARIAT, PlanMembership.Role.BOARD)
+
+    def allows(self, action: str) -> bool:
+        return {VIEW: True, EDIT: self.can_edit, APPROVE: self.can_approve, COMMENT: self.can_comment}[action]
+
+    def require(self, action: str) -> None:
+        """Raise PermissionDenied (403) with a Danish reason unless the user may do ``action``."""
+        if not self.allows(action):
+            raise PermissionDenied(ACTION_REFUSALS.get(action, "Du har ikke adgang til dette."))
+
+    @property
+    def role_label(self) -> str:
+        if self.role:
+            return PlanMembership.Role(self.role).label
+        if self.is_admin:
+            return "Administrator"
+        if self.is_lbf:
+            return "Landsbyggefonden (læseadgang)"
+        return ""
+
+
+def plan_access(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> PlanAccess:
+    """The user's rights on a plan they can see (call ``get_plan_for_user`` first)."""
+    return PlanAccess(plan=plan, role=plan_role(user, plan), is_lbf=is_lbf(user),
+                      is_admin=bool(user.is_authenticated and user.is_superuser))
+
+
+def get_plan_access(user: AbstractBaseUser | AnonymousUser, slug: str, action: str = VIEW) -> PlanAccess:
+    """404 for plans the user cannot see, 403 for an action their role does not allow."""
+    access = plan_access(user, get_plan_for_user(user, slug))
+    access.require(action)
+    return access
+
+
+def editable_plans(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Plan]:
+    """Plans the user may edit (secretariat membership, or everything for superusers)."""
+    if not user.is_authenticated or not user.is_active:
+        return Plan.objects.none()
+    if user.is_superuser:
+        return Plan.objects.all()
+    return Plan.objects.filter(memberships__user=user, memberships__role=PlanMembership.Role.SECRETARIAT).distinct()
+
+
+def can_manage_partners(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Organisations, contacts and clauses are shared: any secretariat member may add and edit them."""
+    return editable_plans(user).exists()
+
+
 def activity_queryset() -> QuerySet[Activity]:
     return Activity.objects.prefetch_related("housing_areas", "responsible_organisations", "contacts")
 
@@ -90,3 +182,150 @@ def get_sub_agreement(plan: Plan, area_slug: str) -> SubAgreement:
     if sub_agreement is None:
         raise Http404("Delaftalen findes ikke.")
     return sub_agreement
+
+
+def get_activity(sub_agreement: SubAgreement, pk: int) -> Activity:
+    activity = activity_queryset().filter(sub_agreement=sub_agreement, pk=pk).first()
+    if activity is None:
+        raise Http404("Aktiviteten findes ikke.")
+    return activity
+
+
+# --- Approved versions (DESIGN.md §3 rule 9) ---------------------------------------------------------
+
+def _latest_approvals(queryset: QuerySet[Approval], as_of: date | None) -> QuerySet[Approval]:
+    if as_of is not None:
+        queryset = queryset.filter(meeting_date__lte=as_of)
+    return queryset.order_by("-meeting_date", "-number")
+
+
+def current_subagreements(plan: Plan, as_of: date | None = None) -> list[Approval]:
+    """The current version of each delaftale: its latest bestyrelse approval (snapshot).
+
+    ``as_of`` gives the latest approval whose bestyrelse meeting was on or before that date. Drafts
+    after an approval are not current; a delaftale never approved has no current version.
+    """
+    latest: dict[int, Approval] = {}
+    for approval in _latest_approvals(
+        Approval.objects.filter(plan=plan, kind=Approval.Kind.SUBAGREEMENT).select_related("focus_area"), as_of
+    ):
+        latest.setdefault(approval.focus_area_id, approval)
+    return sorted(latest.values(), key=lambda a: (a.focus_area.order, a.focus_area.name))
+
+
+def current_strategic_agreement(plan: Plan, as_of: date | None = None) -> Approval | None:
+    """The latest approved version of the strategic agreement (as of a date), or None."""
+    return _latest_approvals(Approval.objects.filter(plan=plan, kind=Approval.Kind.STRATEGIC), as_of).first()
+
+
+def latest_approval(document: SubAgreement | StrategicAgreement) -> Approval | None:
+    """The most recent approval of this document (the one its changes are compared with)."""
+    if isinstance(document, SubAgreement):
+        queryset = Approval.objects.filter(plan_id=document.plan_id, kind=Approval.Kind.SUBAGREEMENT,
+                                           focus_area_id=document.focus_area_id)
+    else:
+        queryset = Approval.objects.filter(plan_id=document.plan_id, kind=Approval.Kind.STRATEGIC)
+    return queryset.order_by("-number").first()
+
+
+def approvals_of(document: SubAgreement | StrategicAgreement) -> QuerySet[Approval]:
+    if isinstance(document, SubAgreement):
+        return Approval.objects.filter(plan_id=document.plan_id, kind=Approval.Kind.SUBAGREEMENT,
+                                       focus_area_id=document.focus_area_id).order_by("-number")
+    return Approval.objects.filter(plan_id=document.plan_id, kind=Approval.Kind.STRATEGIC).order_by("-number")
+
+
+# --- Partners across plans -----------------------------------------------------------------------------
+
+def _in_brackets(text: str) -> str:
+    return f" ({text})" if text else ""
+
+
+def organisation_usage(organisation: Organisation, user: AbstractBaseUser | AnonymousUser) -> list[dict]:
+    """Where an organisation is used, limited to the plans the user can see."""
+    plans = plans_visible_to(user)
+    uses: list[dict] = []
+    for plan in plans.filter(Q(administrating_organisation=organisation) | Q(municipality=organisation)):
+        if plan.administrating_organisation_id == organisation.pk:
+            uses.append({"plan": plan, "where": "Administrerende boligorganisation", "url": plan.get_absolute_url()})
+        if plan.municipality_id == organisation.pk:
+            uses.append({"plan": plan, "where": "Kommune", "url": plan.get_absolute_url()})
+    for party in AgreementParty.objects.filter(organisation=organisation, agreement__plan__in=plans) \
+            .select_related("agreement__plan"):
+        uses.append({"plan": party.agreement.plan,
+                     "where": f"Part i den strategiske samarbejdsaftale{_in_brackets(party.role)}",
+                     "url": party.agreement.plan.get_absolute_url()})
+    for party in SubAgreementParty.objects.filter(organisation=organisation, sub_agreement__plan__in=plans) \
+            .select_related("sub_agreement__plan", "sub_agreement__focus_area"):
+        uses.append({"plan": party.sub_agreement.plan,
+                     "where": f"Part i {party.sub_agreement}{_in_brackets(party.role)}",
+                     "url": party.sub_agreement.get_absolute_url()})
+    for activity in Activity.objects.filter(responsible_organisations=organisation,
+                                            sub_agreement__plan__in=plans) \
+            .select_related("sub_agreement__plan", "sub_agreement__focus_area"):
+        uses.append({"plan": activity.sub_agreement.plan, "where": f"Ansvarlig for aktiviteten »{activity.name}«",
+                     "url": f"{activity.sub_agreement.get_absolute_url()}#aktivitet-{activity.pk}"})
+    for department in organisation.departments.filter(housing_area__plan__in=plans) \
+            .select_related("housing_area__plan"):
+        uses.append({"plan": department.housing_area.plan,
+                     "where": f"Boligafdeling {department.number} i {department.housing_area.name}",
+                     "url": department.housing_area.plan.get_absolute_url()})
+    return sorted(uses, key=lambda use: (use["plan"].name, use["where"]))
+
+
+def contact_usage(contact: Contact, user: AbstractBaseUser | AnonymousUser) -> list[dict]:
+    """Where a contact person is named, limited to the plans the user can see."""
+    plans = plans_visible_to(user)
+    uses: list[dict] = []
+    for party in contact.sub_agreement_parties.filter(sub_agreement__plan__in=plans) \
+            .select_related("sub_agreement__plan", "sub_agreement__focus_area"):
+        uses.append({"plan": party.sub_agreement.plan, "where": f"Kontaktperson i {party.sub_agreement}",
+                     "url": party.sub_agreement.get_absolute_url()})
+    for activity in contact.activities.filter(sub_agreement__plan__in=plans) \
+            .select_related("sub_agreement__plan", "sub_agreement__focus_area"):
+        uses.append({"plan": activity.sub_agreement.plan, "where": f"Kontaktperson for aktiviteten »{activity.name}«",
+                     "url": f"{activity.sub_agreement.get_absolute_url()}#aktivitet-{activity.pk}"})
+    return sorted(uses, key=lambda use: (use["plan"].name, use["where"]))
+
+
+@dataclass
+class DocumentRow:
+    """One agreement document of a plan with where it is in the workflow."""
+
+    title: str
+    document: StrategicAgreement | SubAgreement
+    url: str
+    latest_approval: Approval | None
+
+    @property
+    def status(self) -> str:
+        return self.document.status
+
+    @property
+    def status_label(self) -> str:
+        return self.document.get_status_display()
+
+    @property
+    def changed_since_approval(self) -> bool:
+        return self.latest_approval is not None and self.document.status != "godkendt"
+
+    @property
+    def needs_lbf_approval(self) -> bool:
+        return isinstance(self.document, StrategicAgreement) and self.document.lbf_approval_required
+
+
+def plan_documents(plan: Plan) -> list[DocumentRow]:
+    """The strategic agreement and the delaftaler of a plan with status and latest approval."""
+    approvals: dict[tuple, Approval] = {}
+    for approval in Approval.objects.filter(plan=plan).order_by("number"):
+        approvals[(approval.kind, approval.focus_area_id)] = approval
+    rows: list[DocumentRow] = []
+    agreement = StrategicAgreement.objects.filter(plan=plan).first()
+    if agreement is not None:
+        rows.append(DocumentRow("Strategisk samarbejdsaftale", agreement,
+                                reverse("agreements:strategic_detail", kwargs={"slug": plan.slug}),
+                                approvals.get((Approval.Kind.STRATEGIC, None))))
+    for sub_agreement in SubAgreement.objects.filter(plan=plan).select_related("focus_area", "plan"):
+        rows.append(DocumentRow(str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
+                                approvals.get((Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
+    return rows

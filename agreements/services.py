@@ -6,11 +6,26 @@ Each validates with ``full_clean()`` and runs in one transaction, so forms, admi
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
 
-from .models import Activity, Plan, PlanFocusArea, SubAgreement
+from .models import (
+    Activity,
+    Clause,
+    Comment,
+    Contact,
+    DocumentStatus,
+    Organisation,
+    Plan,
+    PlanFocusArea,
+    StrategicAgreement,
+    SubAgreement,
+)
 
 
 def _apply(instance: Any, fields: dict[str, Any]) -> None:
@@ -43,7 +58,10 @@ def subagreement_create(*, plan: Plan, focus_area, start_date=None, end_date=Non
 
 @transaction.atomic
 def subagreement_update(*, sub_agreement: SubAgreement, **fields: Any) -> SubAgreement:
+    """Change delaftale fields without an editor's version (scripts, imports); use ``subagreement_save``
+    from editors so concurrent edits are refused."""
     _apply(sub_agreement, fields)
+    mark_changed(sub_agreement)
     sub_agreement.full_clean()
     sub_agreement.save()
     return sub_agreement
@@ -63,3 +81,206 @@ def activity_create(*, sub_agreement: SubAgreement, name: str, housing_areas=(),
     if contacts:
         activity.contacts.set(contacts)
     return activity
+
+
+# --- Optimistic locking ------------------------------------------------------------------------------
+
+class VersionConflict(Exception):
+    """Somebody else saved the document after this editor loaded it: the save is refused."""
+
+    def __init__(self, document: SubAgreement | StrategicAgreement, expected: int, current: int | None):
+        self.document = document
+        self.expected = expected
+        self.current = current
+        name = "Delaftalen" if isinstance(document, SubAgreement) else "Samarbejdsaftalen"
+        super().__init__(
+            f"{name} er blevet ændret af en anden, efter du åbnede den. Dine ændringer er ikke gemt – "
+            "de står stadig i formularen."
+        )
+
+
+def claim_version(document: SubAgreement | StrategicAgreement, expected_version: int) -> None:
+    """Move the document from ``expected_version`` to the next version, or raise ``VersionConflict``.
+
+    One conditional UPDATE: of two concurrent saves of the same version exactly one wins, on SQLite
+    and on PostgreSQL alike. Call inside the save's transaction, then ``save()`` the document.
+    """
+    model = type(document)
+    claimed = model.objects.filter(pk=document.pk, version=expected_version).update(version=expected_version + 1)
+    if claimed != 1:
+        current = model.objects.filter(pk=document.pk).values_list("version", flat=True).first()
+        raise VersionConflict(document, expected_version, current)
+    document.version = expected_version + 1
+    document._version_claimed = True
+
+
+def mark_changed(document: SubAgreement | StrategicAgreement) -> None:
+    """Editing an approved document starts a new draft; its last approval stays the current version.
+
+    A changed strategic agreement that has been approved before needs LBF's approval too (rule 8).
+    """
+    if document.status == DocumentStatus.APPROVED:
+        document.status = DocumentStatus.DRAFT
+    if isinstance(document, StrategicAgreement) and document.approvals.exists():
+        document.lbf_approval_required = True
+
+
+@dataclass
+class ChildChanges:
+    """New or changed child rows (unsaved instances) and rows to delete, e.g. from a formset."""
+
+    saved: list[models.Model] = field(default_factory=list)
+    deleted: list[models.Model] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.saved or self.deleted)
+
+
+def _apply_children(changes: ChildChanges | None, *, parent_field: str, parent: models.Model) -> None:
+    if not changes:
+        return
+    for obj in changes.deleted:
+        if getattr(obj, f"{parent_field}_id") != parent.pk:
+            raise ValidationError("Rækken hører ikke til dette dokument.")
+        obj.delete()
+    siblings = type(changes.saved[0]).objects.filter(**{parent_field: parent}) if changes.saved else None
+    next_order = ((siblings.aggregate(m=Max("order"))["m"] or 0) + 1) if siblings is not None else 1
+    for obj in changes.saved:
+        if obj.pk is not None and getattr(obj, f"{parent_field}_id") != parent.pk:
+            raise ValidationError("Rækken hører ikke til dette dokument.")
+        setattr(obj, parent_field, parent)
+        if getattr(obj, "order", None) in (None, ""):
+            obj.order = next_order
+            next_order += 1
+        obj.full_clean()
+        obj.save()
+
+
+def _changed(instance: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose value differs from what is stored (a bound ModelForm has already changed
+    the instance in memory, so compare with the database row)."""
+    stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
+    reference = stored if stored is not None else instance
+    return {name: value for name, value in fields.items() if getattr(reference, name) != value}
+
+
+@transaction.atomic
+def subagreement_save(*, sub_agreement: SubAgreement, expected_version: int, fields: dict[str, Any] | None = None,
+                      parties: ChildChanges | None = None, activities: ChildChanges | None = None,
+                      staff_resources: ChildChanges | None = None) -> bool:
+    """Save the delaftale editor: its fields and its parties, activities and staff resources at once.
+
+    Refused with ``VersionConflict`` when somebody saved the delaftale after ``expected_version`` was
+    loaded. Returns False when nothing changed (then nothing is written).
+    """
+    changed = _changed(sub_agreement, fields or {})
+    if not changed and not (parties or activities or staff_resources):
+        return False
+    claim_version(sub_agreement, expected_version)
+    _apply(sub_agreement, changed)
+    mark_changed(sub_agreement)
+    sub_agreement.full_clean()
+    sub_agreement.save()
+    _apply_children(parties, parent_field="sub_agreement", parent=sub_agreement)
+    _apply_children(activities, parent_field="sub_agreement", parent=sub_agreement)
+    _apply_children(staff_resources, parent_field="sub_agreement", parent=sub_agreement)
+    return True
+
+
+def _check_same_plan(plan: Plan, housing_areas) -> None:
+    if any(area.plan_id != plan.pk for area in housing_areas):
+        raise ValidationError({"housing_areas": "Boligområdet hører ikke til helhedsplanen."})
+
+
+@transaction.atomic
+def activity_save(*, activity: Activity, expected_version: int, fields: dict[str, Any] | None = None,
+                  housing_areas=None, responsible_organisations=None, contacts=None) -> Activity:
+    """Create or change one activity (the activity editor); locks its delaftale's version."""
+    sub_agreement = activity.sub_agreement
+    if housing_areas is not None:
+        _check_same_plan(sub_agreement.plan, housing_areas)
+    claim_version(sub_agreement, expected_version)
+    mark_changed(sub_agreement)
+    sub_agreement.save()
+    _apply(activity, fields or {})
+    if activity.order in (None, ""):
+        activity.order = (sub_agreement.activities.aggregate(m=Max("order"))["m"] or 0) + 1
+    activity.full_clean()
+    activity.save()
+    for name, values in (("housing_areas", housing_areas), ("responsible_organisations", responsible_organisations),
+                         ("contacts", contacts)):
+        if values is not None and set(getattr(activity, name).all()) != set(values):
+            getattr(activity, name).set(values)
+    return activity
+
+
+@transaction.atomic
+def strategic_agreement_get_or_create(*, plan: Plan) -> StrategicAgreement:
+    agreement, _ = StrategicAgreement.objects.get_or_create(plan=plan)
+    return agreement
+
+
+@transaction.atomic
+def strategic_agreement_save(*, agreement: StrategicAgreement, expected_version: int,
+                             fields: dict[str, Any] | None = None, parties: ChildChanges | None = None,
+                             focus_areas: ChildChanges | None = None) -> bool:
+    """Save the strategic agreement editor: sections, parties with signatories, problemkomplekser."""
+    changed = _changed(agreement, fields or {})
+    if not changed and not (parties or focus_areas):
+        return False
+    claim_version(agreement, expected_version)
+    _apply(agreement, changed)
+    mark_changed(agreement)
+    agreement.full_clean()
+    agreement.save()
+    _apply_children(parties, parent_field="agreement", parent=agreement)
+    if focus_areas:
+        if focus_areas.deleted:
+            raise ValidationError("Indsatsområder vælges af administrator og kan ikke fjernes her.")
+        for choice in focus_areas.saved:
+            if choice.plan_id != agreement.plan_id:
+                raise ValidationError("Indsatsområdet hører ikke til helhedsplanen.")
+            choice.full_clean()
+            choice.save()
+    return True
+
+
+# --- Small shared objects -----------------------------------------------------------------------------
+
+@transaction.atomic
+def comment_add(*, plan: Plan, author: AbstractBaseUser, text: str,
+                sub_agreement: SubAgreement | None = None) -> Comment:
+    if sub_agreement is not None and sub_agreement.plan_id != plan.pk:
+        raise ValidationError("Delaftalen hører ikke til helhedsplanen.")
+    comment = Comment(plan=plan, sub_agreement=sub_agreement, author=author, text=text.strip())
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def clause_save(*, clause: Clause, fields: dict[str, Any], by: AbstractBaseUser | None = None) -> Clause:
+    """Create (``clause.pk is None``) or change an eksempelklausul."""
+    _apply(clause, fields)
+    if clause.pk is None and by is not None:
+        clause.created_by = by
+    clause.full_clean()
+    clause.save()
+    return clause
+
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation, fields: dict[str, Any]) -> Organisation:
+    _apply(organisation, fields)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def contact_save(*, contact: Contact, fields: dict[str, Any]) -> Contact:
+    _apply(contact, fields)
+    contact.full_clean()
+    contact.save()
+    return contact
+

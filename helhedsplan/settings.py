@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "import_export",
+    "axes",
     "helhedsplan",
     "agreements",
     "budgets",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helhedsplan.urls"
@@ -121,6 +123,22 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
+# --- Login throttling (django-axes; issue 6) -----------------------------------------------------
+# After AXES_FAILURE_LIMIT failed logins for the same username from the same IP address the login is
+# refused for AXES_COOLOFF_TIME hours and a Danish page explains why. An administrator can lift the
+# lock with ``manage.py axes_reset``.
+AUTHENTICATION_BACKENDS = [
+    "agreements.throttling.LoginThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# --- end login throttling --------------------------------------------------------------------------
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "agreements:plan_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -143,5 +161,6 @@ LOGGING = {
     "loggers": {
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},  # issue 6: no log line per successful login
     },
 }

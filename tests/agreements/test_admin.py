@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from agreements.models import Activity, HousingDepartment
+from agreements.models import Activity, Approval, Comment, HousingDepartment
 from tests.factories import budgets as budget_factories
 from tests.factories import indicators as indicator_factories
 from tests.factories.agreements import (
@@ -34,6 +34,12 @@ def one_of_everything():
     AgreementPartyFactory(agreement__plan=plan)
     ClauseFactory()
     PlanMembershipFactory(plan=plan)
+    approver = PlanMembershipFactory(plan=plan, role="bestyrelse").user
+    Approval.objects.create(plan=plan, kind=Approval.Kind.SUBAGREEMENT, sub_agreement=sub_agreement,
+                            focus_area=sub_agreement.focus_area, number=1, document_version=1,
+                            title=str(sub_agreement), data={"name": "x"}, meeting_date=plan.start_date,
+                            referat="Referat 1", approved_by=approver, approved_by_name="Bent")
+    Comment.objects.create(plan=plan, sub_agreement=sub_agreement, author=approver, text="Fint.")
     budget_factories.one_of_everything(plan=plan)
     indicator_factories.one_of_everything(plan=plan, sub_agreement=sub_agreement)
     return plan
@@ -55,7 +61,8 @@ def test_every_changelist_add_change_and_history_page_renders(client, staff_user
         response = client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "a"})
         assert response.status_code == 200, model
         response = client.get(reverse("admin:{}_{}_add".format(*info)))
-        assert response.status_code == 200, model
+        can_add = admin.site._registry[model].has_add_permission(response.wsgi_request)
+        assert response.status_code == (200 if can_add else 403), model
         instance = model.objects.first()
         assert instance is not None, f"no {model.__name__} to open"
         response = client.get(reverse("admin:{}_{}_change".format(*info), args=[instance.pk]))
@@ -97,3 +104,15 @@ def test_admin_rejects_second_subagreement_with_danish_message(client, staff_use
     assert response.status_code == 200
     assert "Der findes allerede en delaftale for dette indsatsområde" in response.content.decode()
     assert Activity.objects.count() == 1
+
+
+def test_approvals_are_read_only_in_the_admin(client, staff_user, one_of_everything):
+    approval = Approval.objects.get()
+    client.force_login(staff_user)
+    url = reverse("admin:agreements_approval_change", args=[approval.pk])
+    response = client.post(url, {"title": "Ændret", "referat": "Andet"})
+    assert response.status_code == 403
+    delete_url = reverse("admin:agreements_approval_delete", args=[approval.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    approval.refresh_from_db()
+    assert approval.title != "Ændret" and Approval.objects.count() == 1

@@ -1,0 +1,271 @@
+"""Forms of the workspace. They validate input; the writes happen in ``services`` and ``workflow``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory, modelformset_factory
+
+from .models import (
+    Activity,
+    AgreementParty,
+    Clause,
+    Contact,
+    FocusArea,
+    HousingArea,
+    Organisation,
+    PlanFocusArea,
+    StaffResource,
+    StrategicAgreement,
+    SubAgreement,
+    SubAgreementParty,
+)
+from .services import ChildChanges
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _textarea(rows: int = 5, **attrs) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+LAST = 32000  # a row without a number goes last; rows are renumbered 1, 2, 3 … on save
+
+
+def blank_order_last(value: int | None) -> int:
+    return LAST if value is None else value
+
+
+ORDER_WIDGET = forms.NumberInput(attrs={"class": "order-input", "min": 0, "aria-label": "Rækkefølge"})
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the document version the editor was opened with (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class SubAgreementForm(VersionedForm):
+    class Meta:
+        model = SubAgreement
+        fields = ["initiative_name", "start_date", "end_date", "municipal_coherence", "conflict_handling",
+                  "revision"]
+        widgets = {
+            "start_date": DateInput(), "end_date": DateInput(),
+            "municipal_coherence": _textarea(8), "conflict_handling": _textarea(6), "revision": _textarea(5),
+        }
+        help_texts = {
+            "initiative_name": "Helhedsplanens navn bruges, hvis feltet er tomt.",
+            "conflict_handling": "Valgfri klausul.",
+        }
+
+
+class OrderedFormSetMixin:
+    """Inline formsets with an ``order`` field: rows are saved in the order of their numbers."""
+
+    def child_changes(self) -> ChildChanges:
+        """New/changed rows renumbered 1, 2, 3 … in the order the user gave, and rows to delete."""
+        deleted = [form.instance for form in self.deleted_forms if form.instance.pk]
+        kept = [form for form in self.forms
+                if form not in self.deleted_forms and (form.instance.pk or form.has_changed())]
+        kept.sort(key=lambda form: (blank_order_last(form.cleaned_data.get("order")), self.forms.index(form)))
+        saved = []
+        for position, form in enumerate(kept, start=1):
+            form.instance.order = position
+            if form.instance.pk is None or form.has_changed() or form.initial.get("order") != position:
+                saved.append(form.instance)
+        return ChildChanges(saved=saved, deleted=deleted)
+
+
+class SharedChoicesMixin:
+    """Evaluate each select's choices once per formset instead of once per row (no N+1 queries)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name, field in form.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and not field.widget.is_hidden:
+                if name not in shared:
+                    shared[name] = list(field.choices)
+                field.choices = shared[name]
+        return form
+
+
+class OrderedInlineFormSet(SharedChoicesMixin, OrderedFormSetMixin, BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "order" in form.fields:
+            form.fields["order"].required = False
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Fjern"
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = SubAgreementParty
+        fields = ["organisation", "contact", "role", "order"]
+        widgets = {"order": ORDER_WIDGET, "role": forms.TextInput(attrs={"placeholder": "F.eks. Primær aktør"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.select_related("organisation")
+
+    def clean_order(self):
+        return blank_order_last(self.cleaned_data.get("order"))
+
+
+class ActivityInlineForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
+                  "municipal_cofinancing", "order"]
+        widgets = {
+            "order": ORDER_WIDGET, "purpose": _textarea(3), "target_group": _textarea(2), "content": _textarea(6),
+            "anchoring": _textarea(3), "responsibilities": _textarea(3), "locations": _textarea(2),
+        }
+
+    def clean_order(self):
+        return blank_order_last(self.cleaned_data.get("order"))
+
+
+class StaffResourceForm(forms.ModelForm):
+    class Meta:
+        model = StaffResource
+        fields = ["function", "percent", "hours_per_week", "financed_by", "financed_by_plan", "note", "order"]
+        widgets = {"order": ORDER_WIDGET, "note": _textarea(2)}
+
+    def clean_order(self):
+        return blank_order_last(self.cleaned_data.get("order"))
+
+
+PartyFormSet = inlineformset_factory(SubAgreement, SubAgreementParty, form=PartyForm, formset=OrderedInlineFormSet,
+                                     extra=0, can_delete=True)
+ActivityFormSet = inlineformset_factory(SubAgreement, Activity, form=ActivityInlineForm,
+                                        formset=OrderedInlineFormSet, extra=0, can_delete=True)
+StaffResourceFormSet = inlineformset_factory(SubAgreement, StaffResource, form=StaffResourceForm,
+                                             formset=OrderedInlineFormSet, extra=0, can_delete=True)
+
+
+class ActivityForm(forms.ModelForm):
+    """The activity editor: the whole LBF skema plus places, organisations and contacts."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Activity
+        fields = ["name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
+                  "housing_areas", "responsible_organisations", "contacts", "municipal_cofinancing"]
+        widgets = {
+            "purpose": _textarea(4), "target_group": _textarea(3), "content": _textarea(10),
+            "anchoring": _textarea(4), "responsibilities": _textarea(5), "locations": _textarea(2),
+            "housing_areas": forms.CheckboxSelectMultiple,
+            "responsible_organisations": forms.SelectMultiple(attrs={"size": 8}),
+            "contacts": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "responsible_organisations": "Hold Ctrl (Cmd på Mac) nede for at vælge flere.",
+            "contacts": "Hold Ctrl (Cmd på Mac) nede for at vælge flere.",
+        }
+
+    def __init__(self, *args, sub_agreement: SubAgreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["housing_areas"].queryset = HousingArea.objects.filter(plan_id=sub_agreement.plan_id)
+        self.fields["contacts"].queryset = Contact.objects.select_related("organisation")
+        if not self.is_bound:
+            self.initial["version"] = sub_agreement.version
+
+
+class StrategicAgreementForm(VersionedForm):
+    class Meta:
+        model = StrategicAgreement
+        fields = ["documents", "section_1_area", "section_2_vision", "section_3_organisation", "section_4_interplay",
+                  "section_7_evaluation", "section_8_revision"]
+        widgets = {name: _textarea(6) for name in fields}
+        widgets["documents"] = _textarea(4)
+
+
+class AgreementPartyForm(forms.ModelForm):
+    class Meta:
+        model = AgreementParty
+        fields = ["organisation", "role", "signatory_name", "signatory_title", "signed_date", "order"]
+        widgets = {"order": ORDER_WIDGET, "signed_date": DateInput()}
+
+    def clean_order(self):
+        return blank_order_last(self.cleaned_data.get("order"))
+
+
+AgreementPartyFormSet = inlineformset_factory(StrategicAgreement, AgreementParty, form=AgreementPartyForm,
+                                              formset=OrderedInlineFormSet, extra=0, can_delete=True)
+
+
+class ProblemComplexForm(forms.ModelForm):
+    class Meta:
+        model = PlanFocusArea
+        fields = ["problem_complex"]
+        widgets = {"problem_complex": _textarea(6)}
+
+
+ProblemComplexFormSet = modelformset_factory(PlanFocusArea, form=ProblemComplexForm, extra=0, can_delete=False)
+
+
+def changed_rows(formset) -> ChildChanges:
+    """Rows of a plain model formset whose values changed."""
+    return ChildChanges(saved=[form.instance for form in formset.forms if form.has_changed()])
+
+
+class ApprovalForm(forms.Form):
+    meeting_date = forms.DateField(label="Dato for bestyrelsesmødet", widget=DateInput())
+    referat = forms.CharField(label="Referat (reference)", max_length=300,
+                              help_text="F.eks. »Referat af bestyrelsesmøde 12. marts, punkt 4«.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="Begrundelse (valgfri)", required=False, widget=_textarea(2))
+
+
+class LbfApprovalForm(forms.Form):
+    lbf_approved_on = forms.DateField(label="Dato for LBF's godkendelse", widget=DateInput())
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="Kommentar", widget=_textarea(3), max_length=5000)
+
+
+class ClauseForm(forms.ModelForm):
+    class Meta:
+        model = Clause
+        fields = ["category", "title", "text"]
+        widgets = {"text": _textarea(10)}
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label="Hjemmeside", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "address", "website"]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["organisation", "name", "title", "email", "phone"]
+
+
+class NewSubAgreementForm(forms.Form):
+    focus_area = forms.ModelChoiceField(label="Indsatsområde", queryset=FocusArea.objects.none())
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(
+            plan_focus_areas__plan=plan).exclude(sub_agreements__plan=plan)

@@ -1,0 +1,156 @@
+"""Structured JSON of an agreement document and its children.
+
+An approval freezes this JSON (``Approval.data``); "ændringer siden sidste godkendelse" compares the
+JSON of today's data with it (``agreements.diff``). The format is plain and self-describing so a
+snapshot stays readable after the models change:
+
+    {"schema": 1, "kind": "delaftale", "title": …, "plan": {"slug", "name"},
+     "focus_area": {"slug", "name"} (delaftaler only), "version": <document version>,
+     "fields": [{"name", "label", "type", "value"}, …],
+     "collections": [{"name", "title", "items": [{"key", "label", "fields": [...]}, …]}, …]}
+
+``type`` is one of ``text``, ``longtext``, ``date`` (ISO string), ``bool``, ``number`` (string),
+``list`` (list of strings). Item keys are stable (``activity:17``), so a restored activity is the
+same item again.
+
+Other apps add their parts (delmål and indikatorer, the delaftale's økonomi) by defining, in
+``<app>/snapshots.py``, ``subagreement_collections(sub_agreement) -> list[dict]`` and/or
+``strategic_agreement_collections(agreement) -> list[dict]``, built with ``collection``, ``item``
+and ``entry`` below.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from importlib import import_module
+from typing import Any
+
+from django.db import models
+
+from .models import (
+    AgreementParty,
+    PlanFocusArea,
+    StrategicAgreement,
+    SubAgreement,
+    SubAgreementParty,
+)
+
+SCHEMA = 1
+EXTENSION_APPS = ["budgets", "indicators"]
+
+SUBAGREEMENT_FIELDS = ["initiative_name", "start_date", "end_date", "municipal_coherence", "conflict_handling",
+                       "revision"]
+PARTY_FIELDS = ["organisation", "role", "contact"]
+ACTIVITY_FIELDS = ["name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
+                   "housing_areas", "responsible_organisations", "contacts", "municipal_cofinancing"]
+STAFF_FIELDS = ["function", "percent", "hours_per_week", "financed_by", "financed_by_plan", "note"]
+STRATEGIC_FIELDS = ["documents", "section_1_area", "section_2_vision", "section_3_organisation",
+                    "section_4_interplay", "section_7_evaluation", "section_8_revision"]
+AGREEMENT_PARTY_FIELDS = ["organisation", "role", "signatory_name", "signatory_title", "signed_date"]
+
+
+def entry(name: str, label: str, value: Any, type_: str = "text") -> dict:
+    """One field of a snapshot: JSON-ready value plus what is needed to show and compare it."""
+    return {"name": name, "label": label, "type": type_, "value": value}
+
+
+def item(key: str, label: str, fields: list[dict]) -> dict:
+    return {"key": key, "label": label, "fields": fields}
+
+
+def collection(name: str, title: str, items: list[dict]) -> dict:
+    return {"name": name, "title": title, "items": items}
+
+
+def _label(field: models.Field) -> str:
+    return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
+
+
+def model_entry(instance: models.Model, name: str) -> dict:
+    """A snapshot entry for one model field, typed from the field class."""
+    field = instance._meta.get_field(name)
+    value = getattr(instance, name)
+    if isinstance(field, models.ManyToManyField):
+        return entry(name, _label(field), sorted(str(obj) for obj in value.all()), "list")
+    if isinstance(field, models.ForeignKey):
+        return entry(name, _label(field), str(value) if value is not None else "", "text")
+    if isinstance(field, models.BooleanField):
+        return entry(name, _label(field), bool(value), "bool")
+    if isinstance(field, models.DateField):
+        return entry(name, _label(field), value.isoformat() if isinstance(value, date) else None, "date")
+    if isinstance(field, models.DecimalField | models.IntegerField):
+        return entry(name, _label(field), None if value is None else str(Decimal(value).normalize()), "number")
+    if field.choices:
+        return entry(name, _label(field), getattr(instance, f"get_{name}_display")(), "text")
+    return entry(name, _label(field), value or "", "longtext" if isinstance(field, models.TextField) else "text")
+
+
+def model_item(instance: models.Model, names: list[str], label: str | None = None) -> dict:
+    return item(f"{instance._meta.model_name}:{instance.pk}", label or str(instance),
+                [model_entry(instance, name) for name in names])
+
+
+def _extension_collections(hook: str, document: models.Model) -> list[dict]:
+    collections: list[dict] = []
+    for app in EXTENSION_APPS:
+        name = f"{app}.snapshots"
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        if hasattr(module, hook):
+            collections.extend(getattr(module, hook)(document))
+    return collections
+
+
+def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
+    """The delaftale with its parties, activities and staff resources (and other apps' parts)."""
+    parties = SubAgreementParty.objects.filter(sub_agreement=sub_agreement).select_related("organisation", "contact")
+    activities = sub_agreement.activities.prefetch_related("housing_areas", "responsible_organisations", "contacts")
+    staff = sub_agreement.staff_resources.all()
+    return {
+        "schema": SCHEMA,
+        "kind": "delaftale",
+        "title": str(sub_agreement),
+        "plan": {"slug": sub_agreement.plan.slug, "name": sub_agreement.plan.name},
+        "focus_area": {"slug": sub_agreement.focus_area.slug, "name": sub_agreement.focus_area.name},
+        "version": sub_agreement.version,
+        "fields": [model_entry(sub_agreement, name) for name in SUBAGREEMENT_FIELDS],
+        "collections": [
+            collection("parties", "Delaftalens parter", [model_item(p, PARTY_FIELDS) for p in parties]),
+            collection("activities", "Aktiviteter", [model_item(a, ACTIVITY_FIELDS) for a in activities]),
+            collection("staff_resources", "Medarbejderressourcer",
+                       [model_item(s, STAFF_FIELDS, label=s.function) for s in staff]),
+            *_extension_collections("subagreement_collections", sub_agreement),
+        ],
+    }
+
+
+def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
+    """The strategic agreement: sections, parties with signatories and the problemkomplekser."""
+    parties = AgreementParty.objects.filter(agreement=agreement).select_related("organisation")
+    choices = PlanFocusArea.objects.filter(plan_id=agreement.plan_id).select_related("focus_area")
+    return {
+        "schema": SCHEMA,
+        "kind": "samarbejdsaftale",
+        "title": f"Strategisk samarbejdsaftale – {agreement.plan.name}",
+        "plan": {"slug": agreement.plan.slug, "name": agreement.plan.name},
+        "version": agreement.version,
+        "fields": [model_entry(agreement, name) for name in STRATEGIC_FIELDS],
+        "collections": [
+            collection("parties", "Aftalens parter og underskrifter",
+                       [model_item(p, AGREEMENT_PARTY_FIELDS) for p in parties]),
+            collection("focus_areas", "6. Indsatsområder (problemkompleks)",
+                       [model_item(c, ["problem_complex"], label=str(c.focus_area)) for c in choices]),
+            *_extension_collections("strategic_agreement_collections", agreement),
+        ],
+    }
+
+
+def document_snapshot(document: SubAgreement | StrategicAgreement) -> dict:
+    if isinstance(document, SubAgreement):
+        return subagreement_snapshot(document)
+    return strategic_agreement_snapshot(document)
