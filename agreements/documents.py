@@ -14,7 +14,7 @@ section's heading and a short neutral line when it has no data yet. Context keys
   ``budget_filled``; ``charts`` — ``{"title", "group", "note", "is_demo", "svg"}`` per indicator
   with follow-up values, ``svg`` a ``SafeString`` made by ``indicators.charts`` (a plain string
   would be escaped, never embedded).
-- ``approval`` — None (draft: "KLADDE" on every page) or an :class:`ApprovalMark`.
+- ``approval`` — None (draft: "KLADDE" on every page) or an :class:`ApprovalMark` (see ``_approval``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from django.utils.safestring import mark_safe
 from .models import (
     Activity,
     AgreementParty,
+    Approval,
     Contact,
+    DocumentStatus,
     HousingArea,
     HousingDepartment,
     Plan,
@@ -175,14 +177,13 @@ def _budget_context(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _base_context(plan: Plan, *, kind: str, title: str, pdf_url: str, preview_url: str,
-                  sub_agreement: SubAgreement | None = None) -> dict[str, Any]:
+def _base_context(plan: Plan, *, kind: str, title: str, pdf_url: str, preview_url: str) -> dict[str, Any]:
     return {
         "plan": plan,
         "document_kind": kind,
         "document_title": title,
         "generated_on": timezone.localdate(),
-        "approval": _approval(plan, kind=kind, sub_agreement=sub_agreement),
+        "approval": None,
         "pdf_url": pdf_url,
         "preview_url": preview_url,
         "plan_url": reverse("agreements:plan_detail", kwargs={"slug": plan.slug}),
@@ -204,6 +205,7 @@ def samarbejdsaftale_document(*, plan: Plan) -> Document:
     title = DOCUMENT_KINDS[SAMARBEJDSAFTALE]
     context = _base_context(plan, kind=SAMARBEJDSAFTALE, title=title, **_urls(plan, SAMARBEJDSAFTALE))
     context.update(_strategic_context(plan, _focus_areas(plan)))
+    context["approval"] = _approval([context["agreement"]])
     return Document(SAMARBEJDSAFTALE, title, "documents/samarbejdsaftale.html", context,
                     f"{plan.slug}-strategisk-samarbejdsaftale.pdf")
 
@@ -221,11 +223,12 @@ def delaftale_document(*, plan: Plan, area_slug: str) -> Document:
     entry = entries[0]
     kwargs = {"slug": plan.slug, "area": area_slug}
     context = _base_context(
-        plan, kind=DELAFTALE, title=entry.title, sub_agreement=entry.sub_agreement,
+        plan, kind=DELAFTALE, title=entry.title,
         pdf_url=reverse("documents:delaftale_pdf", kwargs=kwargs),
         preview_url=reverse("documents:delaftale", kwargs=kwargs),
     )
     context["entry"] = entry
+    context["approval"] = _approval([entry.sub_agreement])
     return Document(DELAFTALE, entry.title, "documents/delaftale.html", context,
                     f"{plan.slug}-delaftale-{area_slug}.pdf")
 
@@ -247,6 +250,7 @@ def samlet_document(*, plan: Plan) -> Document:
     context.update(_budget_context(plan))
     context["entries"] = _delaftale_entries(plan, focus_areas)
     context["charts"] = _charts(plan)
+    context["approval"] = _approval([context["agreement"], *(entry.sub_agreement for entry in context["entries"])])
     return Document(SAMLET, title, "documents/samlet.html", context, f"{plan.slug}-samlet-plan.pdf")
 
 
@@ -317,7 +321,26 @@ def _charts(plan: Plan) -> list[dict]:
     return charts
 
 
-def _approval(plan: Plan, *, kind: str, sub_agreement: SubAgreement | None = None) -> ApprovalMark | None:
-    """The bestyrelse approval printed on the document (a delaftale's own approval for a delaftale);
-    None until the approval workflow lands."""
-    return None
+def _approval(parts: list[StrategicAgreement | SubAgreement | None]) -> ApprovalMark | None:
+    """"Godkendt af bestyrelsen <mødedato>" when every part is approved as it stands (status godkendt:
+    its content is the latest approved version); None (a draft, "KLADDE") otherwise. The samlet plan
+    is approved when the samarbejdsaftale and every delaftale are; the budgetark has no approval.
+    One query, only when every part is approved."""
+    if not parts or any(part is None or part.status != DocumentStatus.APPROVED for part in parts):
+        return None
+    latest: dict[tuple[str, int | None], date] = {}
+    for kind, focus_area_id, meeting_date in (
+        Approval.objects.filter(plan_id=parts[0].plan_id).order_by("number")
+        .values_list("kind", "focus_area_id", "meeting_date")
+    ):
+        latest[(kind, focus_area_id)] = meeting_date
+    dates = []
+    for part in parts:
+        if isinstance(part, SubAgreement):
+            key = (Approval.Kind.SUBAGREEMENT, part.focus_area_id)
+        else:
+            key = (Approval.Kind.STRATEGIC, None)
+        if key not in latest:
+            return None
+        dates.append(latest[key])
+    return ApprovalMark(date=max(dates))
