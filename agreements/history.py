@@ -12,6 +12,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -162,6 +164,8 @@ def _entries_for(model: type[models.Model], records, names: _Names, object_label
     for record in records:
         before = previous.get(record.id)
         previous[record.id] = record
+        if getattr(record, "predecessor_only", False):
+            continue
         entry = ChangeEntry(
             when=record.history_date, who=_who(record), action=ACTIONS[record.history_type],
             object_label=object_label(record), document=document_label(record), history_type=record.history_type,
@@ -197,25 +201,35 @@ def _attname(model: type[models.Model], name: str) -> str:
     return model._meta.get_field(name).attname
 
 
-def _records(model: type[models.Model], **filters):
-    queryset = model.history.filter(**filters).select_related("history_user").order_by("id", "history_date",
-                                                                                        "history_id")
-    return queryset
+def _records(model: type[models.Model], per_object: int | None = None, **filters):
+    """History rows of ``model`` matching ``filters``, oldest first per object.
+
+    With ``per_object`` only each object's newest ``per_object`` rows are loaded, plus one older row
+    as the predecessor to diff against, so a "recent changes" list reads a bounded number of rows
+    however long the history grows.
+    """
+    queryset = model.history.filter(**filters)
+    if per_object is not None:
+        queryset = queryset.annotate(history_rank=Window(
+            RowNumber(), partition_by=[F("id")], order_by=[F("history_date").desc(), F("history_id").desc()],
+        )).filter(history_rank__lte=per_object + 1)
+    return queryset.select_related("history_user").order_by("id", "history_date", "history_id")
 
 
-def _subagreement_sources(sub_ids: list[int], names: _Names, with_document: bool):
+def _subagreement_sources(sub_ids: list[int], names: _Names, with_document: bool, per_object: int | None = None):
     def doc(record) -> str:
         if not with_document:
             return ""
         return names.get(SubAgreement, record.sub_agreement_id)
 
     return [
-        (SubAgreement, _records(SubAgreement, id__in=sub_ids),
+        (SubAgreement, _records(SubAgreement, per_object, id__in=sub_ids),
          lambda r: f"Delaftale for indsatsområdet {names.get_focus(r.focus_area_id)}", lambda r: ""),
-        (Activity, _records(Activity, sub_agreement_id__in=sub_ids), lambda r: f"Aktivitet »{r.name}«", doc),
-        (SubAgreementParty, _records(SubAgreementParty, sub_agreement_id__in=sub_ids),
+        (Activity, _records(Activity, per_object, sub_agreement_id__in=sub_ids),
+         lambda r: f"Aktivitet »{r.name}«", doc),
+        (SubAgreementParty, _records(SubAgreementParty, per_object, sub_agreement_id__in=sub_ids),
          lambda r: f"Part »{names.get(Organisation, r.organisation_id)}«", doc),
-        (StaffResource, _records(StaffResource, sub_agreement_id__in=sub_ids),
+        (StaffResource, _records(StaffResource, per_object, sub_agreement_id__in=sub_ids),
          lambda r: f"Medarbejderressource »{r.function}«", doc),
     ]
 
@@ -223,6 +237,10 @@ def _subagreement_sources(sub_ids: list[int], names: _Names, with_document: bool
 def _collect(sources, names: _Names, limit: int | None) -> list[ChangeEntry]:
     sources = [(model, list(records), object_label, document_label)
                for model, records, object_label, document_label in sources]
+    if limit:
+        for _, records, _, _ in sources:
+            for record in records:
+                record.predecessor_only = getattr(record, "history_rank", 0) > limit
     wanted: dict[type, set] = {}
     for model, records, _, _ in sources:
         foreign_keys = [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
@@ -241,7 +259,8 @@ def _collect(sources, names: _Names, limit: int | None) -> list[ChangeEntry]:
 def subagreement_changes(sub_agreement: SubAgreement, limit: int | None = None) -> list[ChangeEntry]:
     """Changes of a delaftale and its parties, activities and staff resources, newest first."""
     names = _Names()
-    return _collect(_subagreement_sources([sub_agreement.pk], names, with_document=False), names, limit)
+    return _collect(_subagreement_sources([sub_agreement.pk], names, with_document=False, per_object=limit),
+                    names, limit)
 
 
 def plan_changes(plan: Plan | list[Plan], limit: int | None = None) -> list[ChangeEntry]:
@@ -254,16 +273,17 @@ def plan_changes(plan: Plan | list[Plan], limit: int | None = None) -> list[Chan
                          .distinct())
     plan_label = (lambda r: names.get(Plan, r.plan_id)) if len(plans) > 1 else (lambda r: "")
     sources = [
-        (Plan, _records(Plan, id__in=plan_ids), lambda r: f"Helhedsplanen »{r.name}«", lambda r: ""),
-        (StrategicAgreement, _records(StrategicAgreement, id__in=agreement_ids),
+        (Plan, _records(Plan, limit, id__in=plan_ids), lambda r: f"Helhedsplanen »{r.name}«", lambda r: ""),
+        (StrategicAgreement, _records(StrategicAgreement, limit, id__in=agreement_ids),
          lambda r: "Strategisk samarbejdsaftale", plan_label),
-        (AgreementParty, _records(AgreementParty, agreement_id__in=agreement_ids),
+        (AgreementParty, _records(AgreementParty, limit, agreement_id__in=agreement_ids),
          lambda r: f"Aftalepart »{names.get(Organisation, r.organisation_id)}«", lambda r: ""),
-        (PlanFocusArea, _records(PlanFocusArea, plan_id__in=plan_ids),
+        (PlanFocusArea, _records(PlanFocusArea, limit, plan_id__in=plan_ids),
          lambda r: f"Indsatsområdet »{names.get_focus(r.focus_area_id)}«", plan_label),
-        (HousingArea, _records(HousingArea, plan_id__in=plan_ids), lambda r: f"Boligområdet »{r.name}«", plan_label),
-        (Approval, _records(Approval, plan_id__in=plan_ids), lambda r: f"Godkendelse: {r.title}", plan_label),
-        *_subagreement_sources(sub_ids, names, with_document=True),
+        (HousingArea, _records(HousingArea, limit, plan_id__in=plan_ids),
+         lambda r: f"Boligområdet »{r.name}«", plan_label),
+        (Approval, _records(Approval, limit, plan_id__in=plan_ids), lambda r: f"Godkendelse: {r.title}", plan_label),
+        *_subagreement_sources(sub_ids, names, with_document=True, per_object=limit),
     ]
     return _collect(sources, names, limit)
 
