@@ -1,0 +1,99 @@
+"""Scale: dry-run import of a 5,000-line budgetark, and the LBF export for 10 and 100 generated plans.
+
+Runs on a throwaway test database with data from the test factories (fixed seed).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from .figures import Figure
+
+BUDGET_LINES = 5_000
+EXPORT_SIZES = (10, 100)
+
+
+def _budget_figures() -> list[Figure]:
+    from budgets import services, xlsx
+    from budgets.models import BudgetLine
+    from budgets.selectors import budget_sheet
+    from tests.factories.agreements import SubAgreementFactory
+    from tests.factories.budgets import BudgetFactory, expense_types
+
+    sub_agreement = SubAgreementFactory()
+    plan = sub_agreement.plan
+    budget = BudgetFactory(plan=plan)
+    types = expense_types()
+    lines = []
+    for index in range(BUDGET_LINES):
+        cross = index % 2 == 0
+        lines.append(BudgetLine(
+            budget=budget, order=index + 1, name=f"Udgiftspost {index}",
+            section=BudgetLine.Section.CROSS_CUTTING if cross else BudgetLine.Section.FOCUS_AREA,
+            focus_area=None if cross else sub_agreement.focus_area, expense_type=types[1] if cross else None,
+            amounts={str(year): 10 for year in plan.years}, lbf=10 * len(plan.years)))
+    BudgetLine.objects.bulk_create(lines)
+    data = xlsx.write_budget_xlsx(budget_sheet(plan))
+
+    start = time.perf_counter()
+    try:
+        services.budget_import_file(plan=plan, data=data, file_name="stor.xlsx", dry_run=True)
+        refused = "accepted"
+    except xlsx.BudgetFileError as exc:
+        refused = f"refused: {exc.problems[0].message[:60]}…"
+    default_seconds = time.perf_counter() - start
+
+    limit = xlsx.MAX_LINES
+    xlsx.MAX_LINES = BUDGET_LINES + 1  # measure reading and checking every line, not the early refusal
+    try:
+        start = time.perf_counter()
+        outcome = services.budget_import_file(plan=plan, data=data, file_name="stor.xlsx", dry_run=True)
+        seconds = time.perf_counter() - start
+    finally:
+        xlsx.MAX_LINES = limit
+    line_count = len(outcome.read.content.lines)
+    raw = (f"{line_count} lines, {len(data) // 1024} kB file; with the default limit of {limit} lines the "
+           f"same file is {refused} in {default_seconds:.2f} s")
+    return [Figure(f"Budgetark dry-run import, {BUDGET_LINES} lines", seconds, "seconds (reported)", True, raw,
+                   unit=" s")]
+
+
+def _export_figures() -> list[Figure]:
+    try:
+        from agreements import export  # the LBF export (issue 7)
+    except ImportError:
+        return []
+    return export_scaling(export)
+
+
+def export_scaling(export) -> list[Figure]:
+    from tests.factories.lbf import approved_plans
+
+    times = {}
+    for size in EXPORT_SIZES:
+        plans = approved_plans(size)
+        start = time.perf_counter()
+        content = export.export_bytes(plans=plans)
+        times[size] = (time.perf_counter() - start, len(content))
+    (small, small_bytes), (large, large_bytes) = times[EXPORT_SIZES[0]], times[EXPORT_SIZES[1]]
+    growth = large / small if small else 0.0
+    raw = (f"{EXPORT_SIZES[0]} plans {small:.2f} s ({small_bytes // 1024} kB), "
+           f"{EXPORT_SIZES[1]} plans {large:.2f} s ({large_bytes // 1024} kB)")
+    return [Figure("LBF export growth 10 → 100 plans", growth, "≈ 10 (≤ 12)", growth <= 12, raw)]
+
+
+def run() -> list[Figure]:
+    import factory.random
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        random.seed(2026)
+        factory.random.reseed_random(2026)
+        return _budget_figures() + _export_figures()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
