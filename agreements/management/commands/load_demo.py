@@ -55,6 +55,9 @@ class Command(BaseCommand):
                 for module in extras:
                     module.load_plan(plan, data)
                 created.append(slug)
+            # After every app has loaded its data: the approval snapshots hold all of it.
+            approvals = demo.approve_demo_plans()
         self.stdout.write(self.style.SUCCESS(
-            f"Referencedata indlæst; {clauses} nye klausuler; nye demoplaner: {', '.join(created) or 'ingen'}."
+            f"Referencedata indlæst; {clauses} nye klausuler; nye demoplaner: {', '.join(created) or 'ingen'}; "
+            f"{approvals} nye godkendelser."
         ))
