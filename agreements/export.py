@@ -22,18 +22,21 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from importlib.util import find_spec
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -42,7 +45,9 @@ from openpyxl.utils import get_column_letter
 from helhedsplan.formatting import format_date
 
 from . import selectors
-from .models import Approval, DocumentStatus, Plan, SubAgreement
+from .models import Approval, DocumentStatus, LbfExport, Plan, SubAgreement
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
@@ -486,3 +491,96 @@ def export_lbf(*, output: Path, slugs: Iterable[str] | None = None, as_of: date 
     plans, explicit = resolve_plans(slugs=slugs, user=user)
     export = prepare_export(plans=plans, as_of=as_of, explicit=explicit, today=today)
     return write_export(export, output=output, progress=progress)
+
+
+# --- Background exports (django-tasks) -------------------------------------------------------------------
+# ``lbf_export_request`` checks the request at once (the user sees mistakes in the form), records an
+# ``LbfExport`` and queues ``agreements.tasks.run_lbf_export``; the worker calls ``lbf_export_run``,
+# which writes progress to the row as it goes and keeps the file for LBF_EXPORT_KEEP_DAYS days.
+
+def export_directory() -> Path:
+    return Path(settings.MEDIA_ROOT) / settings.LBF_EXPORT_DIR
+
+
+def export_path(export: LbfExport) -> Path | None:
+    return export_directory() / export.file_name if export.file_name else None
+
+
+@transaction.atomic
+def lbf_export_request(*, user: AbstractBaseUser, slugs: Iterable[str] | None = None,
+                       as_of: date | None = None) -> LbfExport:
+    """Check and queue an export for ``user`` (``ExportError`` with Danish messages if it cannot be made)."""
+    plans, explicit = resolve_plans(slugs=slugs, user=user)
+    prepare_export(plans=plans, as_of=as_of, explicit=explicit)
+    export = LbfExport(requested_by=user, plan_slugs=[plan.slug for plan in plans] if explicit else [],
+                       as_of=as_of)
+    export.full_clean()
+    export.save()
+    transaction.on_commit(lambda: _enqueue(export.pk))
+    return export
+
+
+def _enqueue(export_id) -> None:
+    from .tasks import run_lbf_export
+
+    result = run_lbf_export.enqueue(str(export_id))
+    LbfExport.objects.filter(pk=export_id).update(task_id=str(result.id)[:64])
+
+
+def lbf_export_run(*, export_id: str) -> LbfExport:
+    """Build a queued export (the background task's body). A failure is recorded on the row, not raised."""
+    lbf_exports_cleanup()
+    export = LbfExport.objects.select_related("requested_by").get(pk=export_id)
+    if export.status != LbfExport.Status.QUEUED:
+        return export
+    export.status = LbfExport.Status.RUNNING
+    export.started_at = timezone.now()
+    export.save(update_fields=["status", "started_at"])
+
+    def progress(done: int, total: int, label: str) -> None:
+        LbfExport.objects.filter(pk=export.pk).update(steps_done=done, steps_total=total, current_step=label[:300])
+
+    directory = export_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    file_name = f"{export.pk}.zip"
+    try:
+        summary = export_lbf(output=directory / file_name, slugs=export.plan_slugs, as_of=export.as_of,
+                             user=export.requested_by, progress=progress)
+    except ExportError as exc:
+        return _fail(export, "\n".join(exc.messages))
+    except Exception as exc:  # recorded for the user; the traceback goes to the worker's log
+        logger.exception("LBF-udtræk %s fejlede", export.pk)
+        return _fail(export, f"Udtrækket kunne ikke laves ({type(exc).__name__}). Prøv igen, eller kontakt "
+                             f"administratoren.")
+    export.refresh_from_db()
+    export.status = LbfExport.Status.DONE
+    export.file_name = file_name
+    export.file_size = summary.size
+    export.steps_done = export.steps_total
+    export.current_step = ""
+    export.finished_at = timezone.now()
+    export.expires_at = export.finished_at + timedelta(days=settings.LBF_EXPORT_KEEP_DAYS)
+    export.save()
+    return export
+
+
+def _fail(export: LbfExport, message: str) -> LbfExport:
+    export.refresh_from_db()
+    export.status = LbfExport.Status.FAILED
+    export.error = message
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "error", "finished_at"])
+    return export
+
+
+def lbf_exports_cleanup(*, now: datetime | None = None) -> int:
+    """Delete the files of exports past their time (the rows stay, marked »Udløbet«); returns how many."""
+    now = now or timezone.now()
+    expired = 0
+    for export in LbfExport.objects.filter(status=LbfExport.Status.DONE, expires_at__lte=now):
+        path = export_path(export)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        LbfExport.objects.filter(pk=export.pk).update(status=LbfExport.Status.EXPIRED, file_name="", file_size=0)
+        expired += 1
+    return expired

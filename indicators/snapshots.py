@@ -30,7 +30,8 @@ def _items(group_name: str, group_label: str, groups) -> list[dict]:
 
 
 def subagreement_collections(sub_agreement: SubAgreement) -> list[dict]:
-    return [collection("indicators", "Delmål og indikatorer", _items("sub_goal", "Delmål", sub_goals_of(sub_agreement)))]
+    items = _items("sub_goal", "Delmål", sub_goals_of(sub_agreement))
+    return [collection("indicators", "Delmål og indikatorer", items)]
 
 
 def strategic_agreement_collections(agreement: StrategicAgreement) -> list[dict]:
