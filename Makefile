@@ -21,7 +21,11 @@ demo: migrate
 	$(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py create_demo_users
 
+# The background worker (django-tasks, database backend: LBF exports) runs alongside the server
+# and is stopped when the server stops.
 run: demo
+	DEBUG=1 $(PY) manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
