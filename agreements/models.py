@@ -776,7 +776,7 @@ class LbfExport(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lbf_exports",
                                      verbose_name="bestilt af")
-    plan_slugs = models.JSONField("helhedsplaner", default=list)
+    plan_slugs = models.JSONField("helhedsplaner", default=list, blank=True, help_text="Tom: alle planer.")
     as_of = models.DateField("gældende pr.", null=True, blank=True)
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.QUEUED)
     steps_done = models.PositiveIntegerField("trin udført", default=0)
