@@ -1,0 +1,31 @@
+"""``load_demo`` approves the demo plans' documents once, dated inside their periods."""
+
+import pytest
+from django.core.management import call_command
+
+from agreements.demo import DEMO_APPROVER
+from agreements.models import Approval, DocumentStatus, Plan, StrategicAgreement, SubAgreement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_demo_document_is_approved_once(demo_data):
+    for plan in Plan.objects.all():
+        approvals = Approval.objects.filter(plan=plan)
+        assert approvals.count() == plan.sub_agreements.count() + 1
+        for approval in approvals:
+            assert approval.number == 1
+            assert plan.start_date <= approval.meeting_date <= plan.end_date
+            assert approval.approved_by.username == DEMO_APPROVER and not approval.approved_by.is_active
+            assert approval.data["collections"], "the snapshot holds the document's parts"
+    assert set(SubAgreement.objects.values_list("status", flat=True)) == {DocumentStatus.APPROVED}
+    assert set(StrategicAgreement.objects.values_list("status", flat=True)) == {DocumentStatus.APPROVED}
+    amager = Approval.objects.get(plan__slug="amager", focus_area__slug="beskaeftigelse")
+    names = [group["name"] for group in amager.data["collections"]]
+    assert {"activities", "indicators", "economy"} <= set(names), "loaded after budgets and indicators"
+
+
+def test_load_demo_again_approves_nothing_new(demo_data):
+    before = list(Approval.objects.values_list("pk", flat=True))
+    call_command("load_demo", verbosity=0)
+    assert list(Approval.objects.values_list("pk", flat=True)) == before
