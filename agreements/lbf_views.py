@@ -131,10 +131,10 @@ def milestone_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def milestone_edit(request: HttpRequest, slug: str, milestone: int | None = None) -> HttpResponse:
     access = selectors.get_plan_access(request.user, slug, selectors.EDIT)
     plan = access.plan
-    milestone = get_object_or_404(Milestone, plan=plan, pk=pk) if pk else None
+    milestone = get_object_or_404(Milestone, plan=plan, pk=milestone) if milestone else None
     form = MilestoneForm(request.POST or None, instance=milestone, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -153,9 +153,9 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 
 @login_required
 @require_POST
-def milestone_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def milestone_delete(request: HttpRequest, slug: str, milestone: int) -> HttpResponse:
     plan = selectors.get_plan_access(request.user, slug, selectors.EDIT).plan
-    milestone_services.milestone_delete(milestone=get_object_or_404(Milestone, plan=plan, pk=pk))
+    milestone_services.milestone_delete(milestone=get_object_or_404(Milestone, plan=plan, pk=milestone))
     messages.success(request, "Milepælen er slettet.")
     return redirect("agreements:milestone_list", slug=plan.slug)
 

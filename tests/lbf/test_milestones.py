@@ -29,7 +29,7 @@ def test_secretariat_adds_edits_and_deletes_a_milestone(client, ws):
     assert response.status_code == 302
     milestone = Milestone.objects.get()
     assert milestone.focus_area == ws.sub_agreement.focus_area
-    edit_url = reverse("agreements:milestone_edit", kwargs={"slug": ws.plan.slug, "pk": milestone.pk})
+    edit_url = reverse("agreements:milestone_edit", kwargs={"slug": ws.plan.slug, "milestone": milestone.pk})
     client.post(edit_url, {"title": "Første forældremøde", "focus_area": "", "due_date": "2023-02-01",
                            "status": "naaet", "done_date": "2023-02-03", "note": "Godt fremmøde"})
     milestone.refresh_from_db()
@@ -37,7 +37,7 @@ def test_secretariat_adds_edits_and_deletes_a_milestone(client, ws):
     assert milestone.history.count() == 2
     page = client.get(reverse("agreements:milestone_list", kwargs={"slug": ws.plan.slug})).content.decode()
     assert "Første forældremøde" in page and "1 af 1 milepæle er nået" in page
-    client.post(reverse("agreements:milestone_delete", kwargs={"slug": ws.plan.slug, "pk": milestone.pk}))
+    client.post(reverse("agreements:milestone_delete", kwargs={"slug": ws.plan.slug, "milestone": milestone.pk}))
     assert not Milestone.objects.exists()
 
 
