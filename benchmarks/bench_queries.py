@@ -1,0 +1,79 @@
+"""Query scaling: queries per page/document for a generated plan with 10 and with 100
+activities and budget lines per delaftale — the two counts must be equal.
+
+Runs on a throwaway test database; data from the test factories with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import random
+
+from .figures import Figure
+
+SIZES = (10, 100)
+DOCUMENTS = ["samarbejdsaftale", "delaftale", "budget", "samlet"]
+
+
+def _pages(plan, sub_agreement) -> dict[str, str]:
+    from tests.test_query_budgets import pages
+
+    chosen = pages(plan, sub_agreement)
+    return {name: chosen[name] for name in ("plan", "delaftale", "delaftale editor", "budget")}
+
+
+def _document_queries(plan, sub_agreement) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    try:
+        from agreements import documents
+    except ImportError:
+        return {}
+    counts = {}
+    for kind in DOCUMENTS:
+        area = sub_agreement.focus_area.slug if kind == "delaftale" else None
+        documents.build_document(plan=plan, kind=kind, area_slug=area).render_html()
+        with CaptureQueriesContext(connection) as queries:
+            documents.build_document(plan=plan, kind=kind, area_slug=area).render_html()
+        counts[f"document {kind}"] = len(queries)
+    return counts
+
+
+def run() -> list[Figure]:
+    import factory.random
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
+
+    from tests.test_query_budgets import build_plan
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    counts: dict[int, dict[str, int]] = {}
+    try:
+        for size in SIZES:
+            random.seed(2026)
+            factory.random.reseed_random(2026)
+            plan, sub_agreement, user = build_plan(size)
+            client = Client()
+            client.force_login(user)
+            counts[size] = {}
+            for name, url in _pages(plan, sub_agreement).items():
+                client.get(url)
+                with CaptureQueriesContext(connection) as queries:
+                    status = client.get(url).status_code
+                if status != 200:
+                    raise RuntimeError(f"{url} answered {status}")
+                counts[size][name] = len(queries)
+            counts[size].update(_document_queries(plan, sub_agreement))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+    small, large = counts[SIZES[0]], counts[SIZES[1]]
+    figures = []
+    for name in small:
+        equal = small[name] == large[name]
+        figures.append(Figure(f"Queries {name} ({SIZES[0]} vs {SIZES[1]} per delaftale)",
+                              large[name] / small[name] if small[name] else 0.0, "= 1 (equal)", equal,
+                              f"{small[name]} vs {large[name]} queries"))
+    return figures
