@@ -244,10 +244,12 @@ def demo_meeting_date(plan: Plan) -> date:
 
 
 @transaction.atomic
-def approve_demo_plan(plan: Plan) -> list[Approval]:
+def approve_demo_plan(plan: Plan, *, render_pdfs: bool = False) -> list[Approval]:
     """Approve the plan's strategic agreement and delaftaler once (nothing if any approval exists).
 
-    Call it after every app has loaded its part of the plan: the snapshot holds all of it.
+    Call it after every app has loaded its part of the plan: the snapshot holds all of it. Rendering
+    the PDFs takes most of the time (about a second each), so by default they are left to the
+    background task ``agreements.tasks.render_approval_pdfs`` (``workflow.approval_fill_pdf``).
     """
     if Approval.objects.filter(plan=plan).exists():
         return []
@@ -257,11 +259,13 @@ def approve_demo_plan(plan: Plan) -> list[Approval]:
     documents += list(SubAgreement.objects.filter(plan=plan).select_related("focus_area", "plan"))
     return [
         workflow.approval_record_external(document=document, recorded_by=by, meeting_date=meeting,
-                                          referat=DEMO_REFERAT, approved_by_name="Bestyrelsen (demodata)")
+                                          referat=DEMO_REFERAT, approved_by_name="Bestyrelsen (demodata)",
+                                          render_pdf=render_pdfs)
         for document in documents
     ]
 
 
-def approve_demo_plans() -> int:
+def approve_demo_plans(*, render_pdfs: bool = False) -> int:
     """Approve every demo plan that has no approval yet; returns the number of approvals made."""
-    return sum(len(approve_demo_plan(plan)) for plan in Plan.objects.filter(slug__in=DEMO_PLAN_SLUGS))
+    return sum(len(approve_demo_plan(plan, render_pdfs=render_pdfs))
+               for plan in Plan.objects.filter(slug__in=DEMO_PLAN_SLUGS))

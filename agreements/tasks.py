@@ -20,3 +20,12 @@ def cleanup_lbf_exports() -> int:
     from .export import lbf_exports_cleanup
 
     return lbf_exports_cleanup()
+
+
+@task()
+def render_approval_pdfs() -> int:
+    """Render the PDFs of approvals saved without one (the demo data's), where still faithful."""
+    from .models import Approval
+    from .workflow import approval_fill_pdf
+
+    return sum(approval_fill_pdf(approval=approval) for approval in Approval.objects.filter(pdf__isnull=True))

@@ -12,6 +12,7 @@ still save, and the approver's version check only trips on real content changes.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from importlib.util import find_spec
 
@@ -136,7 +137,7 @@ def _approve(original, *, by: AbstractBaseUser, meeting_date: date, referat: str
 
 
 def _freeze(document, *, by: AbstractBaseUser, meeting_date: date, referat: str, previous: Approval | None,
-            caller_copy=None, approved_by_name: str = "") -> Approval:
+            caller_copy=None, approved_by_name: str = "", render: bool = True) -> Approval:
     """Save the snapshot of ``document`` as its next approved version and mark it approved."""
     is_sub = isinstance(document, SubAgreement)
     approval = Approval(
@@ -159,7 +160,7 @@ def _freeze(document, *, by: AbstractBaseUser, meeting_date: date, referat: str,
     approval.full_clean()
     approval.save()
     _save_status(document, DocumentStatus.APPROVED, caller_copy)
-    approval.pdf = _render_pdf(document)
+    approval.pdf = _render_pdf(document) if render else None
     if approval.pdf:
         approval.save(update_fields=["pdf"])
     return approval
@@ -195,11 +196,14 @@ def subagreement_approve(*, sub_agreement: SubAgreement, by: AbstractBaseUser, m
 
 @transaction.atomic
 def approval_record_external(*, document: SubAgreement | StrategicAgreement, recorded_by: AbstractBaseUser,
-                             meeting_date: date, referat: str, approved_by_name: str) -> Approval:
+                             meeting_date: date, referat: str, approved_by_name: str,
+                             render_pdf: bool = True) -> Approval:
     """Record an approval the bestyrelse gave outside the system (on paper, before the plan moved here,
     or the demo data's approvals): the same frozen snapshot as ``subagreement_approve``, of the document
     as it is now, without the submit step and the role check. ``recorded_by`` is who entered it;
-    ``approved_by_name`` names the approver (e.g. »Bestyrelsen«).
+    ``approved_by_name`` names the approver (e.g. »Bestyrelsen«). With ``render_pdf=False`` the PDF is
+    left for ``approval_fill_pdf`` (e.g. a background task), which renders it only while the document
+    is still exactly what was approved.
     """
     document = _locked(document)
     previous = selectors.latest_approval(document)
@@ -214,7 +218,25 @@ def approval_record_external(*, document: SubAgreement | StrategicAgreement, rec
     if errors:
         raise ValidationError(errors)
     return _freeze(document, by=recorded_by, meeting_date=meeting_date, referat=referat, previous=previous,
-                   approved_by_name=approved_by_name)
+                   approved_by_name=approved_by_name, render=render_pdf)
+
+
+@transaction.atomic
+def approval_fill_pdf(*, approval: Approval) -> bool:
+    """Render the PDF of an approval saved without one, if today's document is still exactly the approved
+    snapshot (so the PDF shows what was approved); True when a PDF was stored. The PDF is fill-once."""
+    approval = Approval.objects.select_for_update().get(pk=approval.pk)
+    document = approval.sub_agreement if approval.kind == Approval.Kind.SUBAGREEMENT else approval.strategic_agreement
+    if approval.has_pdf or document is None:
+        return False
+    document = type(document).objects.select_related("plan").get(pk=document.pk)
+    if json.loads(json.dumps(snapshots.document_snapshot(document))) != approval.data:
+        return False  # changed since the approval: a PDF of today's text would not be what was approved
+    approval.pdf = _render_pdf(document)
+    if not approval.pdf:
+        return False
+    approval.save(update_fields=["pdf"])
+    return True
 
 
 # --- Strategic agreement ------------------------------------------------------------------------------
