@@ -32,12 +32,13 @@ def test_the_immediate_backend_runs_the_real_task(ws, immediate_tasks, django_ca
     assert export.expires_at - export.finished_at == timedelta(days=7)
 
 
-def test_the_database_worker_picks_up_the_export(ws, settings, django_capture_on_commit_callbacks):
-    """The production set-up: django-tasks-db queues the task, ``db_worker`` runs it."""
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_picks_up_the_export(transactional_db, ws, settings):
+    """The production set-up: django-tasks-db queues the task at commit, ``db_worker`` runs it (with real
+    transactions: the worker closes its database connection when it is done)."""
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     approve(ws, meeting=MEETING)
-    with django_capture_on_commit_callbacks(execute=True):
-        export = lbf_export_request(user=ws.lbf, as_of=date(2024, 1, 1))
+    export = lbf_export_request(user=ws.lbf, as_of=date(2024, 1, 1))
     export.refresh_from_db()
     assert export.status == LbfExport.Status.QUEUED and export.task_id
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
