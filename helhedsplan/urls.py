@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("budgets.urls")),
     path("", include("indicators.urls")),
+    path("", include("agreements.document_urls")),
 ]

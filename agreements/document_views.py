@@ -1,0 +1,73 @@
+"""Document preview pages and PDF downloads. Thin: access via ``selectors``, data via ``documents``.
+
+The preview page is the document's own HTML (with its print stylesheet), so what the browser shows
+is what the PDF prints.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+from . import documents, pdf, selectors
+
+
+def _document(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> documents.Document:
+    plan = selectors.get_plan_for_user(request.user, slug)
+    try:
+        return documents.build_document(plan=plan, kind=kind, area_slug=area)
+    except documents.DocumentNotFound as error:
+        raise Http404(str(error)) from error
+
+
+def _preview(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
+    document = _document(request, slug, kind, area)
+    response = HttpResponse(document.render_html())
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pdf(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
+    document = _document(request, slug, kind, area)
+    response = HttpResponse(pdf.render_pdf(document.render_html()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def samarbejdsaftale(request: HttpRequest, slug: str) -> HttpResponse:
+    return _preview(request, slug, documents.SAMARBEJDSAFTALE)
+
+
+@login_required
+def samarbejdsaftale_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    return _pdf(request, slug, documents.SAMARBEJDSAFTALE)
+
+
+@login_required
+def delaftale(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    return _preview(request, slug, documents.DELAFTALE, area)
+
+
+@login_required
+def delaftale_pdf(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    return _pdf(request, slug, documents.DELAFTALE, area)
+
+
+@login_required
+def budget(request: HttpRequest, slug: str) -> HttpResponse:
+    return _preview(request, slug, documents.BUDGET)
+
+
+@login_required
+def budget_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    return _pdf(request, slug, documents.BUDGET)
+
+
+@login_required
+def samlet(request: HttpRequest, slug: str) -> HttpResponse:
+    return _preview(request, slug, documents.SAMLET)
+
+
+@login_required
+def samlet_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    return _pdf(request, slug, documents.SAMLET)

@@ -1,0 +1,123 @@
+"""WeasyPrint rendering of the documents, fetching nothing but the project's own static files.
+
+The HTML comes from ``templates/documents/`` (see ``agreements.documents``). It is rendered against
+a base URL on a reserved host that never resolves; :class:`StaticFilesURLFetcher` answers requests
+for the project's static files (print CSS, fonts) from disk and refuses everything else: other
+``file://`` paths, ``http(s)``, ``data:`` and anything a user text might smuggle in. Nothing goes
+over the network.
+
+One ``FontConfiguration`` and one image cache are shared by every render in the process (the
+``@font-face`` fonts are loaded once); a lock serialises renders because they share them.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+#: Documents are rendered as if they lived here. ``.invalid`` is reserved (RFC 2606): never resolved.
+DOCUMENT_BASE_URL = "https://dokumenter.helhedsplan.invalid/"
+
+#: What a document may load from the static files, by extension.
+ALLOWED_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+
+
+class RefusedURL(ValueError):
+    """A document asked for something outside the project's static files."""
+
+
+class StaticFilesURLFetcher(URLFetcher):
+    """Serves the project's static files; refuses every other URL.
+
+    ``requested`` lists every URL WeasyPrint asked for, ``refused`` the ones it did not get.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(allowed_protocols=("https",), allow_redirects=False, **kwargs)
+        self.requested: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        self.requested.append(url)
+        path = static_file_for_url(url)
+        if path is None:
+            self.refused.append(url)
+            logger.warning("Dokument: afviste hentning af %s", url[:200])
+            raise RefusedURL(f"Dokumenter må kun hente projektets egne statiske filer, ikke {url[:200]}")
+        return URLFetcherResponse(url, body=path.read_bytes(),
+                                  headers={"Content-Type": ALLOWED_TYPES[path.suffix.lower()]})
+
+
+def _static_prefix() -> str:
+    """The absolute URL the static files have inside a document (``…/static/``)."""
+    return urljoin(DOCUMENT_BASE_URL, static(""))
+
+
+def static_file_for_url(url: str) -> Path | None:
+    """The file on disk behind a document URL, or None if the URL is not one of our static files."""
+    prefix = _static_prefix()
+    if not url.startswith(prefix):
+        return None
+    parts = urlsplit(url)
+    if parts.query or parts.username or parts.password:
+        return None
+    relative = unquote(url[len(prefix):].split("#", 1)[0])
+    if "\\" in relative or "\x00" in relative:
+        return None
+    normalized = posixpath.normpath(relative)
+    if normalized in ("", ".") or normalized.startswith(("/", "..")) or normalized != relative:
+        return None
+    if posixpath.splitext(normalized)[1].lower() not in ALLOWED_TYPES:
+        return None
+    found = finders.find(normalized)
+    if found:
+        return Path(found)
+    if settings.STATIC_ROOT:  # collected (possibly hashed) names in production
+        root = Path(settings.STATIC_ROOT).resolve()
+        candidate = (root / normalized).resolve()
+        if candidate.is_file() and candidate.is_relative_to(root):
+            return candidate
+    return None
+
+
+_render_lock = threading.Lock()
+_font_config: FontConfiguration | None = None
+_image_cache: dict = {}
+
+
+def _shared_font_config() -> FontConfiguration:
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def render_pdf(html: str, *, url_fetcher: StaticFilesURLFetcher | None = None) -> bytes:
+    """The PDF of a document's HTML (the same HTML the preview page shows)."""
+    fetcher = url_fetcher if url_fetcher is not None else StaticFilesURLFetcher()
+    with _render_lock:
+        document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
+        return document.write_pdf(font_config=_shared_font_config(), cache=_image_cache)
+

@@ -1,0 +1,66 @@
+"""The approval mark: "KLADDE" until the bestyrelse approves; the approved PDF says so on every page."""
+
+from datetime import date
+
+import pytest
+
+from agreements import documents, pdf, workflow
+from agreements.models import DocumentStatus
+from tests.agreements.workspace_data import build_workspace
+from tests.documents.helpers import footer_numbers, pdf_pages
+
+
+@pytest.fixture
+def ws(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return build_workspace()
+
+
+def pages_of(document: documents.Document) -> list[str]:
+    return pdf_pages(pdf.render_pdf(document.render_html()))
+
+
+def assert_approved(pages: list[str], when: str):
+    assert footer_numbers(pages) == [(n, len(pages)) for n in range(1, len(pages) + 1)]
+    for text in pages:
+        assert f"Godkendt af bestyrelsen {when}" in text
+        assert "KLADDE" not in text and "Kladde" not in text
+
+
+def assert_draft(pages: list[str]):
+    for text in pages:
+        assert "KLADDE" in text and "Kladde – ikke godkendt af bestyrelsen" in text
+        assert "Godkendt af bestyrelsen" not in text
+
+
+def test_approval_is_printed_on_the_approved_pdf_and_on_the_current_document(ws):
+    area = ws.sub_agreement.focus_area.slug
+    assert documents.delaftale_document(plan=ws.plan, area_slug=area).context["approval"] is None
+    assert_draft(pages_of(documents.delaftale_document(plan=ws.plan, area_slug=area)))
+
+    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    approval = workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board,
+                                             meeting_date=date(2024, 3, 12), referat="Referat pkt. 4")
+
+    # The frozen PDF the workflow rendered through this pipeline carries the approval.
+    frozen = pdf_pages(bytes(approval.pdf))
+    assert_approved(frozen, "12. marts 2024")
+    assert any("Lektiecafé Toften" in text for text in frozen)
+    # So does the live document while its content is the approved one …
+    assert_approved(pages_of(documents.delaftale_document(plan=ws.plan, area_slug=area)), "12. marts 2024")
+    # … but the samlet plan is a draft until the samarbejdsaftale is approved too.
+    assert documents.samlet_document(plan=ws.plan).context["approval"] is None
+
+    workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.secretary)
+    workflow.strategic_agreement_approve(agreement=ws.strategic, by=ws.board, meeting_date=date(2024, 4, 2),
+                                         referat="Referat pkt. 2")
+    assert_approved(pages_of(documents.samarbejdsaftale_document(plan=ws.plan)), "2. april 2024")
+    assert documents.samlet_document(plan=ws.plan).context["approval"] == documents.ApprovalMark(date(2024, 4, 2))
+    assert documents.budget_document(plan=ws.plan).context["approval"] is None  # the budgetark has no approval
+
+    # A new draft of the delaftale is a draft again.
+    ws.sub_agreement.refresh_from_db()
+    ws.sub_agreement.status = DocumentStatus.DRAFT
+    ws.sub_agreement.save()
+    assert_draft(pages_of(documents.delaftale_document(plan=ws.plan, area_slug=area)))
+    assert documents.samlet_document(plan=ws.plan).context["approval"] is None

@@ -1,0 +1,85 @@
+"""Preview pages and PDF downloads: members only, same content in both."""
+
+import pytest
+from django.urls import reverse
+
+from tests.documents.helpers import pdf_pages
+from tests.factories.agreements import ActivityFactory, PlanMembershipFactory, StrategicAgreementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan_with_delaftale():
+    activity = ActivityFactory(name="HippHopp+", purpose="Skoleparathed for førskolebørn.")
+    sub = activity.sub_agreement
+    StrategicAgreementFactory(plan=sub.plan, section_2_vision="Et trygt boligområde for alle.")
+    return sub.plan, sub
+
+
+def document_urls(plan, sub):
+    slug, area = plan.slug, sub.focus_area.slug
+    return {
+        "samarbejdsaftale": (reverse("documents:samarbejdsaftale", args=[slug]),
+                             reverse("documents:samarbejdsaftale_pdf", args=[slug])),
+        "delaftale": (reverse("documents:delaftale", args=[slug, area]),
+                      reverse("documents:delaftale_pdf", args=[slug, area])),
+        "budget": (reverse("documents:budget", args=[slug]), reverse("documents:budget_pdf", args=[slug])),
+        "samlet": (reverse("documents:samlet", args=[slug]), reverse("documents:samlet_pdf", args=[slug])),
+    }
+
+
+def test_member_sees_preview_and_downloads_pdf(client, plan_with_delaftale):
+    plan, sub = plan_with_delaftale
+    client.force_login(PlanMembershipFactory(plan=plan).user)
+    expected = {
+        "samarbejdsaftale": "Et trygt boligområde for alle.",
+        "delaftale": "Skoleparathed for førskolebørn.",
+        "budget": "Budgettet er ikke udfyldt endnu.",
+        "samlet": "HippHopp+",
+    }
+    for kind, (preview_url, pdf_url) in document_urls(plan, sub).items():
+        preview = client.get(preview_url)
+        assert preview.status_code == 200, kind
+        body = preview.content.decode()
+        assert expected[kind] in body
+        assert f'href="{pdf_url}"' in body  # the preview's own download button
+        assert "/static/documents/print.css" in body  # the same print stylesheet as the PDF
+
+        download = client.get(pdf_url)
+        assert download.status_code == 200, kind
+        assert download["Content-Type"] == "application/pdf"
+        assert download["Content-Disposition"].startswith(f'attachment; filename="{plan.slug}-')
+        assert download.content.startswith(b"%PDF")
+        assert expected[kind] in " ".join(pdf_pages(download.content))
+
+
+def test_non_members_get_404_and_anonymous_users_go_to_login(client, plan_with_delaftale):
+    plan, sub = plan_with_delaftale
+    outsider = PlanMembershipFactory().user
+    client.force_login(outsider)
+    urls = [url for pair in document_urls(plan, sub).values() for url in pair]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    client.logout()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+
+
+def test_unknown_delaftale_is_404(client, plan_with_delaftale):
+    plan, _ = plan_with_delaftale
+    client.force_login(PlanMembershipFactory(plan=plan).user)
+    assert client.get(reverse("documents:delaftale", args=[plan.slug, "findes-ikke"])).status_code == 404
+    assert client.get(reverse("documents:delaftale_pdf", args=[plan.slug, "findes-ikke"])).status_code == 404
+
+
+def test_plan_and_delaftale_pages_offer_the_documents(client, plan_with_delaftale):
+    plan, sub = plan_with_delaftale
+    client.force_login(PlanMembershipFactory(plan=plan).user)
+    urls = document_urls(plan, sub)
+    plan_page = client.get(plan.get_absolute_url()).content.decode()
+    for kind in ("samarbejdsaftale", "budget", "samlet"):
+        assert f'href="{urls[kind][0]}"' in plan_page and f'href="{urls[kind][1]}"' in plan_page
+    sub_page = client.get(sub.get_absolute_url()).content.decode()
+    assert f'href="{urls["delaftale"][0]}"' in sub_page and f'href="{urls["delaftale"][1]}"' in sub_page
