@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from importlib.util import find_spec
 from pathlib import Path
 
 from django.conf import settings
@@ -330,17 +329,16 @@ def delaftaler_xlsx(content: PlanContent) -> bytes:
 
 
 def budget_files(plan: Plan) -> dict[str, bytes]:
-    """The budgetark as LBF-layout .xlsx and as PDF (when the documents pipeline is installed)."""
+    """The budgetark as LBF-layout .xlsx and as PDF (the documents pipeline's budgetark)."""
     from budgets.selectors import budget_sheet
     from budgets.xlsx import write_budget_xlsx
 
-    files = {"budgetark.xlsx": write_budget_xlsx(budget_sheet(plan, empty_if_missing=True))}
-    if find_spec("agreements.documents") is not None and find_spec("agreements.pdf") is not None:
-        from . import documents, pdf
+    from . import documents, pdf
 
-        files["budgetark.pdf"] = pdf.render_pdf(documents.build_document(plan=plan, kind=documents.BUDGET)
-                                                .render_html())
-    return files
+    return {
+        "budgetark.xlsx": write_budget_xlsx(budget_sheet(plan, empty_if_missing=True)),
+        "budgetark.pdf": pdf.render_pdf(documents.build_document(plan=plan, kind=documents.BUDGET).render_html()),
+    }
 
 
 # --- README ------------------------------------------------------------------------------------------------

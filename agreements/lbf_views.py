@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import milestones as milestone_services
-from . import plan_settings, public, selectors
+from . import pdf, plan_settings, public, selectors
 from .export import ExportError, export_path, lbf_export_request
 from .lbf_forms import BeredskabsplanForm, ExportForm, MilestoneForm, OverviewExportForm, PublicPageForm
 from .models import LbfExport, Milestone
@@ -162,12 +162,21 @@ def milestone_delete(request: HttpRequest, slug: str, milestone: int) -> HttpRes
 
 @login_required
 def milestone_document(request: HttpRequest, slug: str) -> HttpResponse:
-    """The milepælsplan as a document page (printable; also as PDF when the documents pipeline exists)."""
-    access = selectors.get_plan_access(request.user, slug)
-    plan = access.plan
-    return render(request, "agreements/milestone_document.html", {
-        "plan": plan, "access": access, "groups": milestone_services.milestones_by_focus_area(plan),
-    })
+    """The milepælsplan as a document page (the documents pipeline's preview)."""
+    plan = selectors.get_plan_access(request.user, slug).plan
+    response = HttpResponse(milestone_services.milepaelsplan_document(plan).render_html())
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def milestone_document_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = selectors.get_plan_access(request.user, slug).plan
+    document = milestone_services.milepaelsplan_document(plan)
+    response = HttpResponse(pdf.render_pdf(document.render_html()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Beredskabsplan and public page settings --------------------------------------------------------------

@@ -46,6 +46,7 @@ urlpatterns = [
     path(plan + "milepaele/<int:milestone>/", lbf_views.milestone_edit, name="milestone_edit"),
     path(plan + "milepaele/<int:milestone>/slet/", lbf_views.milestone_delete, name="milestone_delete"),
     path(plan + "milepaelsplan/", lbf_views.milestone_document, name="milestone_document"),
+    path(plan + "milepaelsplan.pdf", lbf_views.milestone_document_pdf, name="milestone_document_pdf"),
     path(plan + "beredskabsplan/", lbf_views.beredskabsplan, name="beredskabsplan"),
     path(plan + "offentlig-side/", lbf_views.public_settings, name="public_settings"),
     path("lbf/", lbf_views.lbf_overview, name="lbf_overview"),

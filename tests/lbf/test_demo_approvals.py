@@ -29,3 +29,20 @@ def test_load_demo_again_approves_nothing_new(demo_data):
     before = list(Approval.objects.values_list("pk", flat=True))
     call_command("load_demo", verbosity=0)
     assert list(Approval.objects.values_list("pk", flat=True)) == before
+
+
+def test_a_deferred_pdf_is_only_rendered_while_the_document_is_unchanged(demo_data):
+    from agreements import services, workflow
+
+    changed = Approval.objects.get(plan__slug="amager", focus_area__slug="beskaeftigelse")
+    unchanged = Approval.objects.get(plan__slug="amager", focus_area__slug="kriminalitetsforebyggelse")
+    assert not changed.has_pdf and not unchanged.has_pdf
+    sub = changed.sub_agreement
+    services.subagreement_save(sub_agreement=sub, expected_version=sub.version, fields={"revision": "Ændret."})
+    assert workflow.approval_fill_pdf(approval=changed) is False
+    assert workflow.approval_fill_pdf(approval=unchanged) is True
+    changed.refresh_from_db()
+    unchanged.refresh_from_db()
+    assert not changed.has_pdf, "a PDF of today's text would not be what was approved"
+    assert bytes(unchanged.pdf).startswith(b"%PDF")
+    assert workflow.approval_fill_pdf(approval=unchanged) is False, "filled once"

@@ -16,6 +16,8 @@ from agreements import services
 from agreements.export import ExportError, export_lbf
 from agreements.models import Approval, DocumentStatus, Plan, SubAgreement
 from agreements.selectors import current_strategic_agreement, current_subagreements
+from agreements.tasks import render_approval_pdfs
+from tests.documents.helpers import normalize, pdf_pages
 from tests.factories.agreements import ActivityFactory, PlanFactory, SubAgreementFactory
 from tests.lbf.conftest import approve
 
@@ -23,6 +25,10 @@ pytestmark = pytest.mark.django_db
 
 OLD_MEETING = date(2023, 3, 1)
 NEW_MEETING = date(2024, 6, 1)
+
+
+def pdf_text(data: bytes) -> str:
+    return normalize(" ".join(pdf_pages(data)))
 
 
 def _zip(path) -> zipfile.ZipFile:
@@ -37,6 +43,7 @@ def _edit(sub_agreement: SubAgreement, **fields) -> None:
 # --- The demo data -------------------------------------------------------------------------------------
 
 def test_export_of_the_demo_plans_holds_exactly_the_current_approved_documents(demo_data, tmp_path):
+    assert render_approval_pdfs.call() == Approval.objects.count(), "the worker renders the demo approvals' PDFs"
     output = tmp_path / "lbf.zip"
     summary = export_lbf(output=output)
     archive = _zip(output)
@@ -54,9 +61,9 @@ def test_export_of_the_demo_plans_holds_exactly_the_current_approved_documents(d
             stem = _stem(names, plan.slug, approval)
             expected_json.add(f"{stem}.json")
             assert json.loads(archive.read(f"{stem}.json")) == approval.data
-            if approval.has_pdf:
-                assert archive.read(f"{stem}.pdf") == bytes(approval.pdf), "the PDF is the snapshot's, byte for byte"
+            assert archive.read(f"{stem}.pdf") == bytes(approval.pdf), "the PDF is the snapshot's, byte for byte"
         assert f"{plan.slug}/budgetark.xlsx" in names
+        assert "Budgetark" in pdf_text(archive.read(f"{plan.slug}/budgetark.pdf"))
         assert f"{plan.slug}/delaftaler.json" in names and f"{plan.slug}/delaftaler.xlsx" in names
         data = json.loads(archive.read(f"{plan.slug}/delaftaler.json"))
         assert [d["godkendt_version"] for d in data["delaftaler"]] == [a.number for a in approvals]
@@ -64,6 +71,8 @@ def test_export_of_the_demo_plans_holds_exactly_the_current_approved_documents(d
 
     document_json = {n for n in names if n.endswith(".json") and not n.endswith("delaftaler.json")}
     assert document_json == expected_json, "no other documents than the current approved ones"
+    document_pdfs = {n for n in names if n.endswith(".pdf") and not n.endswith("budgetark.pdf")}
+    assert document_pdfs == {n[:-5] + ".pdf" for n in expected_json}
     assert summary.documents == Approval.objects.count()
     readme = archive.read("README.txt").decode("utf-8")
     assert "Udtrukket:" in readme and "godkendt på bestyrelsesmødet 31. januar 2022" in readme
@@ -119,6 +128,12 @@ def test_as_of_gives_the_version_in_force_on_that_date(ws, tmp_path):
     assert [f["value"] for f in new_doc["fields"] if f["name"] == "revision"] == [
         "NY REVISIONSTEKST efter mødet i 2024."]
     assert _zip(today).read(f"{stem}.json") == _zip(new).read(f"{stem}.json")
+
+    old_pdf = pdf_text(_zip(old).read(f"{stem}.pdf"))
+    new_pdf = pdf_text(_zip(new).read(f"{stem}.pdf"))
+    assert "Bestyrelsen reviderer delaftalen årligt." in old_pdf and "NY REVISIONSTEKST" not in old_pdf
+    assert "NY REVISIONSTEKST efter mødet i 2024." in new_pdf and "reviderer delaftalen årligt" not in new_pdf
+    assert "Godkendt af bestyrelsen 1. marts 2023" in old_pdf and "Godkendt af bestyrelsen 1. juni 2024" in new_pdf
 
     old_data = json.loads(_zip(old).read(f"{ws.plan.slug}/delaftaler.json"))
     assert old_data["gaeldende_pr"] == "2024-01-15"

@@ -111,3 +111,21 @@ def test_beredskabsplan_is_edited_by_the_secretariat_and_read_by_others(client, 
     assert client.post(url, {"beredskabsplan": "ændret"}).status_code == 403
     ws.plan.refresh_from_db()
     assert ws.plan.beredskabsplan == "Ved uro kontaktes SSP-konsulenten."
+
+
+def test_milepaelsplan_pdf_and_beredskabsplan_in_the_samlet_plan(client, ws):
+    from agreements import documents, pdf
+    from tests.documents.helpers import normalize, pdf_pages
+
+    _new(ws, title="Midtvejsevaluering afleveret", due_date=date(2024, 1, 1))
+    client.force_login(ws.board)
+    response = client.get(reverse("agreements:milestone_document_pdf", kwargs={"slug": ws.plan.slug}))
+    assert response["Content-Type"] == "application/pdf"
+    text = normalize(" ".join(pdf_pages(response.content)))
+    assert "Milepælsplan" in text and "Midtvejsevaluering afleveret" in text and "1. januar 2024" in text
+
+    ws.plan.beredskabsplan = "Ved alvorlige hændelser indkalder koordinatoren beredskabsgruppen."
+    ws.plan.save()
+    samlet = documents.build_document(plan=ws.plan, kind=documents.SAMLET)
+    text = normalize(" ".join(pdf_pages(pdf.render_pdf(samlet.render_html()))))
+    assert "Beredskabsplan" in text and "indkalder koordinatoren beredskabsgruppen" in text
