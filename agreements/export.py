@@ -421,8 +421,8 @@ def _stored(name: str) -> int:
 
 
 def write_export(export: ExportPlan, *, output: Path, progress: Progress | None = None,
-                 exported_at: datetime | None = None) -> ExportSummary:
-    """Write the ZIP to ``output`` (atomically: a temporary file renamed at the end)."""
+                 exported_at: datetime | None = None, mode: int = 0o644) -> ExportSummary:
+    """Write the ZIP to ``output`` (atomically: a temporary file renamed at the end) with file ``mode``."""
     started = time.perf_counter()
     exported_at = exported_at or timezone.now()
     output = Path(output)
@@ -471,6 +471,7 @@ def write_export(export: ExportPlan, *, output: Path, progress: Progress | None 
                 step(f"{content.plan.name}: delaftaler som data")
             add("README.txt", readme_text(export, exported_at=exported_at, files_by_plan=files_by_plan)
                 .encode("utf-8"))
+        os.chmod(temp_name, mode)
         os.replace(temp_name, output)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
@@ -481,14 +482,14 @@ def write_export(export: ExportPlan, *, output: Path, progress: Progress | None 
 
 def export_lbf(*, output: Path, slugs: Iterable[str] | None = None, as_of: date | None = None,
                user: AbstractBaseUser | AnonymousUser | None = None, progress: Progress | None = None,
-               today: date | None = None) -> ExportSummary:
+               today: date | None = None, mode: int = 0o644) -> ExportSummary:
     """The one export service: check the request (``ExportError`` with Danish messages), then write the ZIP.
 
     ``slugs`` empty = every plan (the user may see); ``as_of`` = what was approved on or before that date.
     """
     plans, explicit = resolve_plans(slugs=slugs, user=user)
     export = prepare_export(plans=plans, as_of=as_of, explicit=explicit, today=today)
-    return write_export(export, output=output, progress=progress)
+    return write_export(export, output=output, progress=progress, mode=mode)
 
 
 # --- Background exports (django-tasks) -------------------------------------------------------------------
@@ -543,7 +544,7 @@ def lbf_export_run(*, export_id: str) -> LbfExport:
     file_name = f"{export.pk}.zip"
     try:
         summary = export_lbf(output=directory / file_name, slugs=export.plan_slugs, as_of=export.as_of,
-                             user=export.requested_by, progress=progress)
+                             user=export.requested_by, progress=progress, mode=0o600)
     except ExportError as exc:
         return _fail(export, "\n".join(exc.messages))
     except Exception as exc:  # recorded for the user; the traceback goes to the worker's log
