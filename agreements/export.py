@@ -582,4 +582,9 @@ def lbf_exports_cleanup(*, now: datetime | None = None) -> int:
             path.unlink(missing_ok=True)
         LbfExport.objects.filter(pk=export.pk).update(status=LbfExport.Status.EXPIRED, file_name="", file_size=0)
         expired += 1
+    directory = export_directory()
+    if directory.is_dir():  # a worker stopped in the middle of a file leaves its temporary file
+        for leftover in directory.glob(".*.part"):
+            if leftover.stat().st_mtime < (now - timedelta(days=1)).timestamp():
+                leftover.unlink(missing_ok=True)
     return expired

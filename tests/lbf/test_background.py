@@ -76,7 +76,12 @@ def test_expired_files_are_deleted(ws, immediate_tasks, django_capture_on_commit
     assert lbf_exports_cleanup(now=timezone.now() + timedelta(days=8)) == 1
     export.refresh_from_db()
     assert export.status == LbfExport.Status.EXPIRED and not path.exists()
+    leftover = path.parent / ".stopped.zip.abc.part"
+    leftover.write_bytes(b"half a zip")
     call_command("cleanup_lbf_exports", verbosity=0)
+    assert leftover.exists(), "a temporary file may belong to a running export"
+    lbf_exports_cleanup(now=timezone.now() + timedelta(days=2))
+    assert not leftover.exists()
 
 
 # --- Views ----------------------------------------------------------------------------------------------
