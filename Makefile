@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: setup run test lint bench loadtest migrate demo
@@ -21,8 +22,12 @@ demo: migrate
 	$(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py create_demo_users
 
+# The background worker (django-tasks, database backend: LBF exports) runs alongside the server
+# and is stopped when the server stops.
 run: demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(VENV)/bin/pytest

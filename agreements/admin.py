@@ -14,6 +14,8 @@ from .models import (
     FocusArea,
     HousingArea,
     HousingDepartment,
+    LbfExport,
+    Milestone,
     Organisation,
     Plan,
     PlanFocusArea,
@@ -250,3 +252,28 @@ class CommentAdmin(SimpleHistoryAdmin):
     list_filter = ["plan"]
     search_fields = ["text", "author__username"]
     list_select_related = ["plan", "sub_agreement__focus_area", "author"]
+
+
+# --- Milepæle and LBF-udtræk (issue 7) -----------------------------------------------------------------
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "focus_area", "due_date", "status", "done_date"]
+    list_filter = ["status", "plan"]
+    search_fields = ["title", "plan__name"]
+    list_select_related = ["plan", "focus_area"]
+
+
+@admin.register(LbfExport)
+class LbfExportAdmin(admin.ModelAdmin):
+    """Read-only: exports are made by the export task."""
+
+    list_display = ["created_at", "requested_by", "status", "as_of", "file_size", "expires_at"]
+    list_filter = ["status"]
+    readonly_fields = [field.name for field in LbfExport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

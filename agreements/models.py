@@ -5,6 +5,7 @@ Models hold data and small invariants; rules that span objects live in ``service
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -135,6 +136,16 @@ class Plan(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="municipality_plans",
         verbose_name="kommune",
     )
+    beredskabsplan = models.TextField(
+        "beredskabsplan", blank=True,
+        help_text="Hvad sekretariatet og parterne gør ved uro, kriser og hændelser i boligområdet "
+                  "(en side i den samlede plan).",
+    )
+    public_page_enabled = models.BooleanField(
+        "offentlig side", default=False,
+        help_text="Vis en offentlig side uden login med indsatsområder og aktiviteter fra de godkendte delaftaler.",
+    )
+    public_intro = models.TextField("indledning på den offentlige side", blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -690,3 +701,120 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"
+
+
+class Milestone(models.Model):
+    """A milepæl of the plan's milepælsplan: what is to be reached by when, and whether it was."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planlagt", "Planlagt"
+        IN_PROGRESS = "i_gang", "I gang"
+        DONE = "naaet", "Nået"
+        POSTPONED = "udskudt", "Udskudt"
+        CANCELLED = "opgivet", "Opgivet"
+
+    OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.POSTPONED)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones", verbose_name="helhedsplan")
+    title = models.CharField("milepæl", max_length=300)
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="milestones", verbose_name="indsatsområde",
+                                   help_text="Tom, hvis milepælen gælder hele helhedsplanen.")
+    due_date = models.DateField("frist")
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.PLANNED)
+    done_date = models.DateField("nået den", null=True, blank=True)
+    note = models.TextField("bemærkning", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "milepæl"
+        verbose_name_plural = "milepæle"
+        ordering = ["plan", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({format_date(self.due_date)})"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.status == self.Status.DONE and self.done_date is None:
+            errors["done_date"] = "Angiv datoen, hvor milepælen blev nået."
+        if self.status != self.Status.DONE and self.done_date is not None:
+            errors["done_date"] = "Datoen for »nået« udfyldes kun, når status er »Nået«."
+        if self.done_date and self.done_date > timezone.localdate():
+            errors["done_date"] = "Milepælen kan ikke være nået i fremtiden."
+        if self.plan_id and self.due_date and not (self.plan.start_date <= self.due_date <= self.plan.end_date):
+            errors["due_date"] = f"Fristen skal ligge inden for helhedsplanens periode ({self.plan.period_display})."
+        if self.plan_id and self.focus_area_id and not PlanFocusArea.objects.filter(
+                plan_id=self.plan_id, focus_area_id=self.focus_area_id).exists():
+            errors["focus_area"] = "Indsatsområdet er ikke valgt i helhedsplanen."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date < timezone.localdate()
+
+
+class LbfExport(models.Model):
+    """One requested LBF-udtræk (a ZIP of current delaftaler), built in the background.
+
+    Not user-edited (the export task writes it), so it keeps no history; the file lies under
+    ``MEDIA_ROOT`` until ``expires_at`` and is only served through the access-checked download view.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "venter", "Venter"
+        RUNNING = "koerer", "I gang"
+        DONE = "faerdig", "Færdig"
+        FAILED = "fejlet", "Fejlet"
+        EXPIRED = "udloebet", "Udløbet"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lbf_exports",
+                                     verbose_name="bestilt af")
+    plan_slugs = models.JSONField("helhedsplaner", default=list, blank=True, help_text="Tom: alle planer.")
+    as_of = models.DateField("gældende pr.", null=True, blank=True)
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.QUEUED)
+    steps_done = models.PositiveIntegerField("trin udført", default=0)
+    steps_total = models.PositiveIntegerField("trin i alt", default=0)
+    current_step = models.CharField("arbejder på", max_length=300, blank=True)
+    error = models.TextField("fejl", blank=True)
+    file_name = models.CharField("fil", max_length=300, blank=True)
+    file_size = models.PositiveBigIntegerField("filstørrelse (bytes)", default=0)
+    task_id = models.CharField("baggrundsopgave", max_length=64, blank=True)
+    created_at = models.DateTimeField("bestilt", default=timezone.now)
+    started_at = models.DateTimeField("startet", null=True, blank=True)
+    finished_at = models.DateTimeField("færdig", null=True, blank=True)
+    expires_at = models.DateTimeField("slettes", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "LBF-udtræk"
+        verbose_name_plural = "LBF-udtræk"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"LBF-udtræk {self.created_at:%d.%m.%Y %H:%M} ({', '.join(self.plan_slugs) or 'alle planer'})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:lbf_export_status", kwargs={"pk": self.pk})
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
+    def download_name(self) -> str:
+        when = timezone.localtime(self.created_at).strftime("%Y-%m-%d-%H%M")
+        scope = self.plan_slugs[0] if len(self.plan_slugs) == 1 else "helhedsplaner"
+        suffix = f"-pr-{self.as_of.isoformat()}" if self.as_of else ""
+        return f"lbf-udtraek-{scope}{suffix}-{when}.zip"

@@ -329,3 +329,26 @@ def plan_documents(plan: Plan) -> list[DocumentRow]:
         rows.append(DocumentRow(str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
                                 approvals.get((Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
     return rows
+
+
+def plans_documents(plans: list[Plan]) -> dict[int, list[DocumentRow]]:
+    """``plan_documents`` for many plans at once (a fixed number of queries), keyed by plan id."""
+    plan_ids = [plan.pk for plan in plans]
+    by_slug = {plan.pk: plan for plan in plans}
+    approvals: dict[tuple, Approval] = {}
+    for approval in Approval.objects.filter(plan_id__in=plan_ids).order_by("number").defer("data", "pdf"):
+        approvals[(approval.plan_id, approval.kind, approval.focus_area_id)] = approval
+    rows: dict[int, list[DocumentRow]] = {pk: [] for pk in plan_ids}
+    for agreement in StrategicAgreement.objects.filter(plan_id__in=plan_ids):
+        agreement.plan = by_slug[agreement.plan_id]
+        rows[agreement.plan_id].append(DocumentRow(
+            "Strategisk samarbejdsaftale", agreement,
+            reverse("agreements:strategic_detail", kwargs={"slug": agreement.plan.slug}),
+            approvals.get((agreement.plan_id, Approval.Kind.STRATEGIC, None))))
+    for sub_agreement in SubAgreement.objects.filter(plan_id__in=plan_ids).select_related("focus_area") \
+            .order_by("plan_id", "order", "focus_area__order"):
+        sub_agreement.plan = by_slug[sub_agreement.plan_id]
+        rows[sub_agreement.plan_id].append(DocumentRow(
+            str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
+            approvals.get((sub_agreement.plan_id, Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
+    return rows

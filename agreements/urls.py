@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import lbf_views, views
 
 app_name = "agreements"
 
@@ -39,6 +39,21 @@ urlpatterns = [
     path(strategic + "godkendelser/<int:number>/", views.approval_detail, name="strategic_approval"),
     path(strategic + "godkendelser/<int:number>/pdf/", views.approval_pdf, name="strategic_approval_pdf"),
     path(strategic + "godkendelser/<int:number>/lbf/", views.lbf_approval, name="strategic_lbf_approval"),
+    # LBF-udtræk, milepælsplan, beredskabsplan, public page (issue 7)
+    path(plan + "udtraek/", lbf_views.plan_export, name="plan_export"),
+    path(plan + "milepaele/", lbf_views.milestone_list, name="milestone_list"),
+    path(plan + "milepaele/ny/", lbf_views.milestone_edit, name="milestone_new"),
+    path(plan + "milepaele/<int:milestone>/", lbf_views.milestone_edit, name="milestone_edit"),
+    path(plan + "milepaele/<int:milestone>/slet/", lbf_views.milestone_delete, name="milestone_delete"),
+    path(plan + "milepaelsplan/", lbf_views.milestone_document, name="milestone_document"),
+    path(plan + "milepaelsplan.pdf", lbf_views.milestone_document_pdf, name="milestone_document_pdf"),
+    path(plan + "beredskabsplan/", lbf_views.beredskabsplan, name="beredskabsplan"),
+    path(plan + "offentlig-side/", lbf_views.public_settings, name="public_settings"),
+    path("lbf/", lbf_views.lbf_overview, name="lbf_overview"),
+    path("udtraek/", lbf_views.export_list, name="lbf_export_list"),
+    path("udtraek/<uuid:pk>/", lbf_views.export_status, name="lbf_export_status"),
+    path("udtraek/<uuid:pk>/hent/", lbf_views.export_download, name="lbf_export_download"),
+    path("offentlig/<slug:slug>/", lbf_views.public_plan, name="public_plan"),
     # Shared across plans
     path("eksempelklausuler/", views.clause_list, name="clause_list"),
     path("eksempelklausuler/ny/", views.clause_edit, name="clause_new"),

@@ -12,6 +12,7 @@ still save, and the approver's version check only trips on real content changes.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from importlib.util import find_spec
 
@@ -131,7 +132,13 @@ def _approve(original, *, by: AbstractBaseUser, meeting_date: date, referat: str
     if errors:
         raise ValidationError(errors)
     _refuse_on_errors(document, "godkendes")
+    return _freeze(document, by=by, meeting_date=meeting_date, referat=referat, previous=previous,
+                   caller_copy=original)
 
+
+def _freeze(document, *, by: AbstractBaseUser, meeting_date: date, referat: str, previous: Approval | None,
+            caller_copy=None, approved_by_name: str = "", render: bool = True) -> Approval:
+    """Save the snapshot of ``document`` as its next approved version and mark it approved."""
     is_sub = isinstance(document, SubAgreement)
     approval = Approval(
         plan=document.plan,
@@ -147,13 +154,13 @@ def _approve(original, *, by: AbstractBaseUser, meeting_date: date, referat: str
         referat=referat.strip(),
         approved_at=timezone.now(),
         approved_by=by,
-        approved_by_name=by.get_full_name() or by.get_username(),
+        approved_by_name=approved_by_name or by.get_full_name() or by.get_username(),
         requires_lbf_approval=(not is_sub) and document.lbf_approval_required,
     )
     approval.full_clean()
     approval.save()
-    _save_status(document, DocumentStatus.APPROVED, original)
-    approval.pdf = _render_pdf(document)
+    _save_status(document, DocumentStatus.APPROVED, caller_copy)
+    approval.pdf = _render_pdf(document) if render else None
     if approval.pdf:
         approval.save(update_fields=["pdf"])
     return approval
@@ -183,6 +190,53 @@ def subagreement_approve(*, sub_agreement: SubAgreement, by: AbstractBaseUser, m
     """
     return _approve(sub_agreement, by=by, meeting_date=meeting_date, referat=referat,
                     expected_version=expected_version)
+
+
+# --- Approvals made outside the system ---------------------------------------------------------------
+
+@transaction.atomic
+def approval_record_external(*, document: SubAgreement | StrategicAgreement, recorded_by: AbstractBaseUser,
+                             meeting_date: date, referat: str, approved_by_name: str,
+                             render_pdf: bool = True) -> Approval:
+    """Record an approval the bestyrelse gave outside the system (on paper, before the plan moved here,
+    or the demo data's approvals): the same frozen snapshot as ``subagreement_approve``, of the document
+    as it is now, without the submit step and the role check. ``recorded_by`` is who entered it;
+    ``approved_by_name`` names the approver (e.g. »Bestyrelsen«). With ``render_pdf=False`` the PDF is
+    left for ``approval_fill_pdf`` (e.g. a background task), which renders it only while the document
+    is still exactly what was approved.
+    """
+    document = _locked(document)
+    previous = selectors.latest_approval(document)
+    errors: dict[str, str] = {}
+    if not (referat or "").strip():
+        errors["referat"] = "Angiv en reference til bestyrelsens referat."
+    if meeting_date is None or meeting_date > timezone.localdate():
+        errors["meeting_date"] = "Angiv bestyrelsesmødets dato (ikke i fremtiden)."
+    elif previous and meeting_date < previous.meeting_date:
+        errors["meeting_date"] = (f"Mødet kan ikke ligge før den seneste godkendelse "
+                                  f"({previous.meeting_date:%d.%m.%Y}).")
+    if errors:
+        raise ValidationError(errors)
+    return _freeze(document, by=recorded_by, meeting_date=meeting_date, referat=referat, previous=previous,
+                   approved_by_name=approved_by_name, render=render_pdf)
+
+
+@transaction.atomic
+def approval_fill_pdf(*, approval: Approval) -> bool:
+    """Render the PDF of an approval saved without one, if today's document is still exactly the approved
+    snapshot (so the PDF shows what was approved); True when a PDF was stored. The PDF is fill-once."""
+    approval = Approval.objects.select_for_update().get(pk=approval.pk)
+    document = approval.sub_agreement if approval.kind == Approval.Kind.SUBAGREEMENT else approval.strategic_agreement
+    if approval.has_pdf or document is None:
+        return False
+    document = type(document).objects.select_related("plan").get(pk=document.pk)
+    if json.loads(json.dumps(snapshots.document_snapshot(document))) != approval.data:
+        return False  # changed since the approval: a PDF of today's text would not be what was approved
+    approval.pdf = _render_pdf(document)
+    if not approval.pdf:
+        return False
+    approval.save(update_fields=["pdf"])
+    return True
 
 
 # --- Strategic agreement ------------------------------------------------------------------------------

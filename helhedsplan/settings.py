@@ -54,6 +54,16 @@ INSTALLED_APPS = [
     "indicators",
 ]
 
+# --- Background tasks (django-tasks + database backend; issue 7: LBF-udtræk) ----------------------
+# Exports of many plans run in the background: ``manage.py db_worker`` (started by ``make run``)
+# picks them up from the database. Finished export files are kept LBF_EXPORT_KEEP_DAYS days under
+# MEDIA_ROOT/LBF_EXPORT_DIR, then deleted by ``manage.py cleanup_lbf_exports`` (and by each export).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+LBF_EXPORT_KEEP_DAYS = int(os.environ.get("LBF_EXPORT_KEEP_DAYS", "7"))
+LBF_EXPORT_DIR = "lbf-udtraek"
+# --- end background tasks -------------------------------------------------------------------------
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements import selectors, workflow
-from agreements.models import Activity, Approval, Clause
+from agreements.models import Activity, Approval, Clause, Milestone
 from tests.factories.agreements import ContactFactory, PlanMembershipFactory, UserFactory
 
 SECRET_TEXTS = ["Tryg Toften", "Lektiecafé Toften", "Bestyrelsen reviderer delaftalen årligt."]
@@ -17,6 +17,8 @@ EDIT_URLS = {
     "agreements:subagreement_new", "agreements:subagreement_edit", "agreements:activity_new",
     "agreements:activity_edit", "agreements:activity_restore", "agreements:subagreement_submit",
     "agreements:strategic_edit", "agreements:strategic_submit", "agreements:strategic_lbf_approval",
+    "agreements:milestone_new", "agreements:milestone_edit", "agreements:milestone_delete",
+    "agreements:public_settings",
 }
 APPROVE_URLS = {"agreements:subagreement_approve", "agreements:strategic_approve"}
 COMMENT_URLS = {"agreements:plan_comment", "agreements:subagreement_comment", "agreements:subagreement_return",
@@ -24,7 +26,11 @@ COMMENT_URLS = {"agreements:plan_comment", "agreements:subagreement_comment", "a
 POST_ONLY = {"agreements:activity_restore", "agreements:subagreement_submit", "agreements:subagreement_return",
              "agreements:subagreement_approve", "agreements:strategic_submit", "agreements:strategic_return",
              "agreements:strategic_approve", "agreements:strategic_lbf_approval", "agreements:plan_comment",
-             "agreements:subagreement_comment"}
+             "agreements:subagreement_comment", "agreements:plan_export", "agreements:milestone_delete"}
+# POST-only actions every reader of the plan may take (an export changes nothing in the plan).
+READER_POSTS = {"agreements:plan_export"}
+# The public page needs no login; a plan that has not opted in answers 404 to everybody.
+PUBLIC_URLS = {"agreements:public_plan"}
 
 
 def _walk(patterns, namespace="", converters=None):
@@ -65,6 +71,7 @@ def sweep(ws):
     workflow.strategic_agreement_approve(agreement=ws.strategic, by=ws.board, meeting_date=date(2024, 1, 5),
                                          referat="Referat")
     Approval.objects.update(pdf=b"%PDF-1.7 test")
+    milestone = Milestone.objects.create(plan=ws.plan, title="Lektiecafé Toften åbner", due_date=date(2023, 1, 1))
     doomed = Activity.objects.get(name="Familieklub")
     doomed_pk = doomed.pk
     doomed.delete()
@@ -74,6 +81,7 @@ def sweep(ws):
         "number": 1,
         "pk": Activity.objects.get(name="Lektiecafé Toften").pk,
         "history_id": Activity.history.get(id=doomed_pk, history_type="-").history_id,
+        "milestone": milestone.pk,
     }
     urls = {}
     for name, converters in plan_scoped_url_names():
@@ -112,7 +120,11 @@ def test_member_of_another_plan_gets_404_everywhere(client, ws, sweep):
 
 
 def test_anonymous_users_are_sent_to_the_login(client, sweep):
+    for name in PUBLIC_URLS:
+        assert client.get(sweep[name]).status_code == 404, "the sweep's plan has not opted in"
     for name, url in sweep.items():
+        if name in PUBLIC_URLS:
+            continue
         for response in (client.get(url), client.post(url, {"text": "Hej"})):
             assert response.status_code == 302, (name, response.status_code)
             assert response["Location"].startswith(reverse("login"))
@@ -130,13 +142,15 @@ def test_board_members_cannot_edit(client, ws, sweep):
 
 
 def _ours(sweep):
-    return {name: url for name, url in sweep.items() if name.startswith("agreements:")}
+    return {name: url for name, url in sweep.items() if name.startswith("agreements:") and name not in PUBLIC_URLS}
 
 
 def test_lbf_reads_every_plan_but_changes_nothing(client, ws, sweep):
     client.force_login(ws.lbf)
     for name, url in _ours(sweep).items():
-        if name in POST_ONLY:
+        if name in READER_POSTS:
+            assert client.post(url).status_code == 302, name
+        elif name in POST_ONLY:
             assert client.post(url, {"text": "Hej", "meeting_date": "2024-02-01", "referat": "R", "version": 9}) \
                 .status_code == 403, name
         elif name in EDIT_URLS:

@@ -11,6 +11,8 @@ from tests.factories.agreements import (
     ClauseFactory,
     ContactFactory,
     HousingAreaFactory,
+    LbfExportFactory,
+    MilestoneFactory,
     PlanMembershipFactory,
     StaffResourceFactory,
     SubAgreementPartyFactory,
@@ -40,6 +42,8 @@ def one_of_everything():
                             title=str(sub_agreement), data={"name": "x"}, meeting_date=plan.start_date,
                             referat="Referat 1", approved_by=approver, approved_by_name="Bent")
     Comment.objects.create(plan=plan, sub_agreement=sub_agreement, author=approver, text="Fint.")
+    MilestoneFactory(plan=plan)
+    LbfExportFactory(requested_by=approver, plan_slugs=[plan.slug])
     budget_factories.one_of_everything(plan=plan)
     indicator_factories.one_of_everything(plan=plan, sub_agreement=sub_agreement)
     return plan

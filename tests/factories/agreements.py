@@ -12,6 +12,8 @@ from agreements.models import (
     Contact,
     FocusArea,
     HousingArea,
+    LbfExport,
+    Milestone,
     Organisation,
     Plan,
     PlanFocusArea,
@@ -189,3 +191,20 @@ class PlanMembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     plan = factory.SubFactory(PlanFactory)
     role = PlanMembership.Role.SECRETARIAT
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Milepæl {n}")
+    due_date = factory.LazyAttribute(lambda m: m.plan.start_date)
+
+
+class LbfExportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LbfExport
+
+    requested_by = factory.SubFactory(UserFactory)
+    plan_slugs = factory.List([])

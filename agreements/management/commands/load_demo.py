@@ -23,16 +23,24 @@ def _extra_loaders() -> list:
     return modules
 
 
+def _queue_approval_pdfs() -> None:
+    from agreements.tasks import render_approval_pdfs
+
+    render_approval_pdfs.enqueue()
+
+
 class Command(BaseCommand):
     help = "Indlæser referencedata (puljer, indsatsområder, …) og demoplanerne. Kan køres flere gange."
 
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true",
                             help="Slet og genindlæs demoplanerne (ændringer i dem går tabt).")
+        parser.add_argument("--pdfs", action="store_true",
+                            help="Dan godkendelsernes PDF'er med det samme (ellers gør baggrundsarbejderen det).")
         parser.add_argument("--reference-only", action="store_true",
                             help="Indlæs kun referencedata (til produktion), ingen demoplaner eller klausuler.")
 
-    def handle(self, *args, reset: bool = False, reference_only: bool = False, **options):
+    def handle(self, *args, reset: bool = False, reference_only: bool = False, pdfs: bool = False, **options):
         extras = _extra_loaders()
         with transaction.atomic():
             demo.load_reference()
@@ -55,6 +63,12 @@ class Command(BaseCommand):
                 for module in extras:
                     module.load_plan(plan, data)
                 created.append(slug)
+            # After every app has loaded its data: the approval snapshots hold all of it.
+            approvals = demo.approve_demo_plans(render_pdfs=pdfs)
+            if approvals and not pdfs:
+                transaction.on_commit(_queue_approval_pdfs)
         self.stdout.write(self.style.SUCCESS(
-            f"Referencedata indlæst; {clauses} nye klausuler; nye demoplaner: {', '.join(created) or 'ingen'}."
+            f"Referencedata indlæst; {clauses} nye klausuler; nye demoplaner: {', '.join(created) or 'ingen'}; "
+            f"{approvals} nye godkendelser"
+            + (" (PDF'erne dannes af baggrundsarbejderen, manage.py db_worker)." if approvals and not pdfs else ".")
         ))
