@@ -204,13 +204,15 @@ def _attname(model: type[models.Model], name: str) -> str:
 def _records(model: type[models.Model], per_object: int | None = None, **filters):
     """History rows of ``model`` matching ``filters``, oldest first per object.
 
-    With ``per_object`` only each object's newest ``per_object`` rows are loaded, plus one older row
-    as the predecessor to diff against, so a "recent changes" list reads a bounded number of rows
-    however long the history grows.
+    With ``per_object`` only the objects among the newest ``per_object`` rows are read, each with its
+    newest ``per_object`` rows plus one older row as the predecessor to diff against, so a "recent
+    changes" list reads a bounded number of rows however large the plan and its history grow.
     """
     queryset = model.history.filter(**filters)
     if per_object is not None:
-        queryset = queryset.annotate(history_rank=Window(
+        # Only objects among the newest ``per_object`` rows can appear in the list.
+        newest = set(queryset.order_by("-history_date", "-history_id").values_list("id", flat=True)[:per_object])
+        queryset = model.history.filter(id__in=newest).annotate(history_rank=Window(
             RowNumber(), partition_by=[F("id")], order_by=[F("history_date").desc(), F("history_id").desc()],
         )).filter(history_rank__lte=per_object + 1)
     return queryset.select_related("history_user").order_by("id", "history_date", "history_id")
