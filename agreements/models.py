@@ -818,3 +818,19 @@ class LbfExport(models.Model):
         scope = self.plan_slugs[0] if len(self.plan_slugs) == 1 else "helhedsplaner"
         suffix = f"-pr-{self.as_of.isoformat()}" if self.as_of else ""
         return f"lbf-udtraek-{scope}{suffix}-{when}.zip"
+
+
+class Revision(models.Model):
+    """A token that changes whenever the data behind one plan (``plan:<id>``) or the data shared by all
+    plans (``global``) changes. Cache keys include it, so a cached page can never outlive its data.
+    Written by ``agreements.revisions`` only; infrastructure, not user data (no history)."""
+
+    key = models.CharField("nøgle", max_length=40, unique=True)
+    token = models.UUIDField("token", default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = "revision"
+        verbose_name_plural = "revisioner"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.token}"

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
@@ -39,9 +39,13 @@ def plans_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Plan]:
 
     Superusers and the LBF group see every plan; everybody else the plans they are a member of.
     """
+    return _visible_plans(user, lbf=user.is_authenticated and not user.is_superuser and is_lbf(user))
+
+
+def _visible_plans(user: AbstractBaseUser | AnonymousUser, *, lbf: bool) -> QuerySet[Plan]:
     if not user.is_authenticated or not user.is_active:
         return Plan.objects.none()
-    if user.is_superuser or is_lbf(user):
+    if user.is_superuser or lbf:
         return Plan.objects.all()
     return Plan.objects.filter(memberships__user=user).distinct()
 
@@ -55,11 +59,19 @@ def plan_role(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> str | None:
 
 
 def get_plan_for_user(user: AbstractBaseUser | AnonymousUser, slug: str) -> Plan:
-    """The plan with this slug if the user may see it; 404 otherwise (never 403: no leaking)."""
-    plan = plans_visible_to(user).select_related("pulje", "administrating_organisation", "municipality") \
-        .filter(slug=slug).first()
+    """The plan with this slug if the user may see it; 404 otherwise (never 403: no leaking).
+
+    The user's role on the plan is read in the same query, for ``plan_access``.
+    """
+    lbf = is_lbf(user)
+    plans = _visible_plans(user, lbf=lbf).select_related("pulje", "administrating_organisation", "municipality")
+    if user.is_authenticated:
+        plans = plans.annotate(viewer_role=Subquery(
+            PlanMembership.objects.filter(plan=OuterRef("pk"), user=user).values("role")[:1]))
+    plan = plans.filter(slug=slug).first()
     if plan is None:
         raise Http404("Helhedsplanen findes ikke.")
+    plan._viewer = (user.pk, plan.viewer_role, lbf)
     return plan
 
 
@@ -110,6 +122,11 @@ class PlanAccess:
             raise PermissionDenied(ACTION_REFUSALS.get(action, "Du har ikke adgang til dette."))
 
     @property
+    def cache_variant(self) -> str:
+        """What a page's cached parts may depend on: two users with the same variant see the same."""
+        return f"{self.role or '-'}.{int(self.is_lbf)}.{int(self.is_admin)}"
+
+    @property
     def role_label(self) -> str:
         if self.role:
             return PlanMembership.Role(self.role).label
@@ -122,8 +139,12 @@ class PlanAccess:
 
 def plan_access(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> PlanAccess:
     """The user's rights on a plan they can see (call ``get_plan_for_user`` first)."""
-    return PlanAccess(plan=plan, role=plan_role(user, plan), is_lbf=is_lbf(user),
-                      is_admin=bool(user.is_authenticated and user.is_superuser))
+    viewer = getattr(plan, "_viewer", None)  # role and LBF membership read by get_plan_for_user
+    if viewer is not None and viewer[0] == user.pk:
+        role, lbf = viewer[1], viewer[2]
+    else:
+        role, lbf = plan_role(user, plan), is_lbf(user)
+    return PlanAccess(plan=plan, role=role, is_lbf=lbf, is_admin=bool(user.is_authenticated and user.is_superuser))
 
 
 def get_plan_access(user: AbstractBaseUser | AnonymousUser, slug: str, action: str = VIEW) -> PlanAccess:

@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from helhedsplan.findings import plan_findings
 
-from . import diff, history, selectors, services, snapshots, workflow
+from . import diff, history, revisions, selectors, services, snapshots, workflow
 from .forms import (
     ActivityForm,
     ActivityFormSet,
@@ -100,9 +102,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
-def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.get_plan_access(request.user, slug)
+def _plan_detail_parts(access: selectors.PlanAccess) -> dict[str, str]:
+    """The plan page's shared parts: the same for every user with the same role on the plan."""
     plan = access.plan
     findings = plan_findings(plan)
     context = selectors.plan_overview(plan)
@@ -111,13 +112,32 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "documents": selectors.plan_documents(plan),
         "findings": findings,
         "findings_index": index_findings(findings),
-        "comments": Comment.objects.filter(plan=plan, sub_agreement=None).select_related("author"),
-        "comment_form": CommentForm() if access.can_comment else None,
         "recent_changes": history.plan_changes(plan, limit=8),
         "can_add_subagreement": access.can_edit and NewSubAgreementForm(plan=plan)
         .fields["focus_area"].queryset.exists(),
     })
-    return render(request, "agreements/plan_detail.html", context)
+    parts = {part: render_to_string(f"agreements/_plan_detail_{part}.html", context) for part in ("head", "body")}
+    parts["comments"] = render_to_string("agreements/_comment_list.html", {
+        "comments": Comment.objects.filter(plan=plan, sub_agreement=None).select_related("author")})
+    parts["comment_field"] = render_to_string("agreements/_field.html", {"field": CommentForm()["text"]}) \
+        if access.can_comment else ""
+    return parts
+
+
+@login_required
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    access = selectors.get_plan_access(request.user, slug)
+    plan = access.plan
+    parts = revisions.cached("plan_detail", plan, f"{access.cache_variant}:{timezone.localdate()}",
+                             lambda: _plan_detail_parts(access))
+    return render(request, "agreements/plan_detail.html", {
+        "plan": plan,
+        "access": access,
+        "parts": parts,
+        "comments_html": parts["comments"],
+        "comment_field_html": parts["comment_field"],
+        "comment_form": access.can_comment,
+    })
 
 
 @login_required

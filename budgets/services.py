@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from agreements import revisions
 from agreements.models import FocusArea, Plan
 
 from .calculations import FINANCING_FIELDS, normalise_amounts
@@ -127,6 +128,7 @@ def budget_replace(*, plan: Plan, content: BudgetContent, user: AbstractBaseUser
     budget._history_user = user
     budget._change_reason = reason
     budget.save()
+    revisions.bump_plan(plan.pk)  # the bulk writes above send no model signals
     return changes
 
 
@@ -164,6 +166,7 @@ def budget_footnotes_replace(*, plan: Plan, footnotes: tuple[FootnoteData, ...],
     if len(set(numbers)) != len(numbers):
         raise ValidationError("Et fodnotenummer står to gange.")
     _replace_footnotes(budget, BudgetContent(footnotes=footnotes), user=user, reason="Fodnoter rettet")
+    revisions.bump_plan(plan.pk)  # bulk writes send no model signals
 
 
 def budget_import_file(*, plan: Plan, data: bytes, file_name: str = "", user: AbstractBaseUser | None = None,

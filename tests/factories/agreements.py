@@ -9,9 +9,11 @@ from agreements.models import (
     Activity,
     AgreementParty,
     Clause,
+    Comment,
     Contact,
     FocusArea,
     HousingArea,
+    HousingDepartment,
     LbfExport,
     Milestone,
     Organisation,
@@ -105,6 +107,15 @@ class HousingAreaFactory(factory.django.DjangoModelFactory):
 
     plan = factory.SubFactory(PlanFactory)
     name = factory.Sequence(lambda n: f"Parkvej {n}")
+
+
+class HousingDepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HousingDepartment
+
+    housing_area = factory.SubFactory(HousingAreaFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = factory.Sequence(lambda n: str(100 + n))
 
 
 class StrategicAgreementFactory(factory.django.DjangoModelFactory):
@@ -208,3 +219,12 @@ class LbfExportFactory(factory.django.DjangoModelFactory):
 
     requested_by = factory.SubFactory(UserFactory)
     plan_slugs = factory.List([])
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    plan = factory.SubFactory(PlanFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Ser fint ud."

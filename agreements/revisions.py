@@ -1,0 +1,180 @@
+"""Revision tokens: how a cache key knows that the data behind a plan has changed.
+
+Every save, delete and many-to-many change of a model in ``agreements``, ``budgets`` or
+``indicators`` (and of a user) replaces a token, inside the same transaction as the change:
+
+- a model that reaches a plan through its foreign keys (an activity → its delaftale → the plan)
+  replaces the token ``plan:<id>``;
+- a model shared by all plans (organisations, contacts, clauses, puljer, indsatsområder, users)
+  replaces the token ``global``.
+
+Writes that bypass model signals (``bulk_create_with_history`` in the budget import, queryset
+``update()``) call ``bump_plan`` themselves. A rolled-back transaction rolls its new token back
+together with its data, and a reader sees the new token exactly when it can see the new data.
+
+``cached`` keeps a built piece of a page under a key that contains both tokens: once a token has
+been replaced, the old entry is never read again and ages out of the cache. So a cache need not be
+shared between processes to be correct (the default per-process memory cache is fine).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from simple_history.models import HistoricalChanges
+
+from .models import LbfExport, Plan, Revision
+
+WATCHED_APPS = ("agreements", "budgets", "indicators")
+# Bookkeeping that no page shows as plan data.
+IGNORED_MODELS: tuple[type[models.Model], ...] = (Revision, LbfExport)
+GLOBAL = "global"
+CACHE_SECONDS = 24 * 60 * 60
+
+T = TypeVar("T")
+
+# model → the foreign keys that lead from it to a plan (in declaration order); Plan itself → ().
+_ROUTES: dict[type[models.Model], tuple[models.Field, ...]] = {}
+# Watched models that reach no plan: a change to one of them may show on every plan.
+_SHARED: set[type[models.Model]] = set()
+
+
+def plan_key(plan_id: int) -> str:
+    return f"plan:{plan_id}"
+
+
+def _new_token(key: str) -> None:
+    if Revision.objects.filter(key=key).update(token=uuid.uuid4()):
+        return
+    _, created = Revision.objects.get_or_create(key=key, defaults={"token": uuid.uuid4()})
+    if not created:  # created by a concurrent reader: its token may predate this change
+        Revision.objects.filter(key=key).update(token=uuid.uuid4())
+
+
+def bump_plan(plan_id: int) -> None:
+    """The data behind plan ``plan_id`` has changed (call inside the change's transaction)."""
+    _new_token(plan_key(plan_id))
+
+
+def bump_global() -> None:
+    """Data shared by all plans has changed."""
+    _new_token(GLOBAL)
+
+
+def tokens(plan_id: int) -> str:
+    """The current revision of a plan's data and of the shared data, as one string (one query)."""
+    keys = [GLOBAL, plan_key(plan_id)]
+    found = dict(Revision.objects.filter(key__in=keys).values_list("key", "token"))
+    for key in keys:
+        if key not in found:
+            found[key] = Revision.objects.get_or_create(key=key, defaults={"token": uuid.uuid4()})[0].token
+    return ".".join(found[key].hex for key in keys)
+
+
+def cached(name: str, plan: Plan, variant: str, build: Callable[[], T]) -> T:
+    """``build()``'s result for this plan at its current revision, built once per revision.
+
+    ``variant`` holds whatever else the result depends on (the user's role, the date); it must not
+    contain anything personal that another user with the same variant must not see.
+    """
+    key = f"revisions:{name}:{plan.pk}:{variant}:{tokens(plan.pk)}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+# --- Which plan a changed object belongs to ------------------------------------------------------
+
+def _route(model: type[models.Model], visiting: frozenset = frozenset()) -> tuple[models.Field, ...] | None:
+    if model is Plan:
+        return ()
+    hops = []
+    for field in model._meta.concrete_fields:
+        target = field.related_model if field.is_relation else None
+        if target is None or target in visiting or target._meta.app_label not in WATCHED_APPS:
+            continue
+        if _route(target, visiting | {model}) is not None:
+            hops.append(field)
+    return tuple(hops) or None
+
+
+def plan_id_of(instance: models.Model) -> int | None:
+    """The id of the plan ``instance`` belongs to, or None for shared data (or a vanished parent)."""
+    model = type(instance)
+    if model is Plan:
+        return instance.pk
+    for field in _ROUTES.get(model, ()):
+        value = getattr(instance, field.attname)
+        if value is None:
+            continue
+        if field.related_model is Plan:
+            return value
+        try:
+            parent = getattr(instance, field.name)
+        except ObjectDoesNotExist:  # deleted earlier in the same cascade
+            continue
+        found = plan_id_of(parent)
+        if found is not None:
+            return found
+    return None
+
+
+def is_watched(model: type[models.Model]) -> bool:
+    return model in _ROUTES or model in _SHARED
+
+
+def _changed(instance: models.Model) -> None:
+    plan_id = plan_id_of(instance) if type(instance) in _ROUTES else None
+    if plan_id is None:
+        bump_global()
+    else:
+        bump_plan(plan_id)
+
+
+def _on_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if not is_watched(sender):
+        return
+    if sender is get_user_model() and update_fields and set(update_fields) <= {"last_login"}:
+        return  # logging in changes nothing any page shows
+    if raw:  # loaddata: related rows may not be there yet
+        bump_global()
+        return
+    _changed(instance)
+
+
+def _on_delete(sender, instance, **kwargs) -> None:
+    if is_watched(sender):
+        _changed(instance)
+
+
+def _on_m2m(sender, instance, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear") and is_watched(type(instance)):
+        _changed(instance)
+
+
+def connect() -> None:
+    """Map every watched model and connect the signals (``AgreementsConfig.ready``)."""
+    user_model = get_user_model()
+    for model in apps.get_models():
+        if model._meta.app_label not in WATCHED_APPS and model is not user_model:
+            continue
+        if issubclass(model, HistoricalChanges) or model in IGNORED_MODELS:
+            continue
+        route = _route(model) if model._meta.app_label in WATCHED_APPS else None
+        if route is None:
+            _SHARED.add(model)
+        else:
+            _ROUTES[model] = route
+    post_save.connect(_on_save, dispatch_uid="revisions-save")
+    post_delete.connect(_on_delete, dispatch_uid="revisions-delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="revisions-m2m")
