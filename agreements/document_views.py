@@ -4,10 +4,14 @@ The preview page is the document's own HTML (with its print stylesheet), so what
 is what the PDF prints.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
-from . import documents, pdf, selectors
+from . import documents, pdf, revisions, selectors
+from .models import Plan
 
 
 def _document(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> documents.Document:
@@ -25,12 +29,34 @@ def _preview(request: HttpRequest, slug: str, kind: str, area: str | None = None
     return response
 
 
-def _pdf(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
-    document = _document(request, slug, kind, area)
-    response = HttpResponse(pdf.render_pdf(document.render_html()), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+def pdf_response(filename: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def cached_pdf(plan: Plan, name: str, build: Callable[[], documents.Document]) -> HttpResponse:
+    """The document's PDF, rendered once per plan revision and day (documents carry their date)."""
+    def render() -> tuple[str, bytes]:
+        document = build()
+        return document.filename, pdf.render_pdf(document.render_html())
+
+    filename, content = revisions.cached(f"pdf:{name}", plan, str(timezone.localdate()), render,
+                                         cache_alias="documents")
+    return pdf_response(filename, content)
+
+
+def _pdf(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, slug)
+
+    def build() -> documents.Document:
+        try:
+            return documents.build_document(plan=plan, kind=kind, area_slug=area)
+        except documents.DocumentNotFound as error:
+            raise Http404(str(error)) from error
+
+    return cached_pdf(plan, f"{kind}:{area or ''}", build)
 
 
 @login_required

@@ -14,8 +14,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from . import document_views, plan_settings, public, selectors
 from . import milestones as milestone_services
-from . import pdf, plan_settings, public, selectors
 from .export import ExportError, export_path, lbf_export_request
 from .lbf_forms import BeredskabsplanForm, ExportForm, MilestoneForm, OverviewExportForm, PublicPageForm
 from .models import LbfExport, Milestone
@@ -172,11 +172,7 @@ def milestone_document(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def milestone_document_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.get_plan_access(request.user, slug).plan
-    document = milestone_services.milepaelsplan_document(plan)
-    response = HttpResponse(pdf.render_pdf(document.render_html()), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_views.cached_pdf(plan, "milepaelsplan", lambda: milestone_services.milepaelsplan_document(plan))
 
 
 # --- Beredskabsplan and public page settings --------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -79,17 +79,18 @@ def tokens(plan_id: int) -> str:
     return ".".join(found[key].hex for key in keys)
 
 
-def cached(name: str, plan: Plan, variant: str, build: Callable[[], T]) -> T:
+def cached(name: str, plan: Plan, variant: str, build: Callable[[], T], *, cache_alias: str = "default") -> T:
     """``build()``'s result for this plan at its current revision, built once per revision.
 
-    ``variant`` holds whatever else the result depends on (the user's role, the date); it must not
-    contain anything personal that another user with the same variant must not see.
+    ``variant`` holds whatever else the result depends on (the user's role, the date). The result
+    must be the same for every user who may see the plan and has the same variant.
     """
     key = f"revisions:{name}:{plan.pk}:{variant}:{tokens(plan.pk)}"
-    value = cache.get(key)
+    store = caches[cache_alias]
+    value = store.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, CACHE_SECONDS)
+        store.set(key, value, CACHE_SECONDS)
     return value
 
 

@@ -133,6 +133,24 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
+# --- Caches (issue 8) ------------------------------------------------------------------------------
+# Cached page parts and PDFs are keyed by the plan's revision tokens (agreements/revisions.py), so a
+# cache never has to be cleared or shared to stay correct. "default" (page parts, small) lives in each
+# process's memory; "documents" (rendered PDFs, up to a few MB each) in files under DOCUMENT_CACHE_DIR,
+# shared by the server's worker processes, so a document version is rendered once per machine.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+    "documents": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DOCUMENT_CACHE_DIR", str(MEDIA_ROOT / "document-cache")),
+        "TIMEOUT": 7 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+
 # --- Login throttling (django-axes; issue 6) -----------------------------------------------------
 # After AXES_FAILURE_LIMIT failed logins for the same username from the same IP address the login is
 # refused for AXES_COOLOFF_TIME hours and a Danish page explains why. An administrator can lift the

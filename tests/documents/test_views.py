@@ -1,6 +1,8 @@
 """Preview pages and PDF downloads: members only, same content in both."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.documents.helpers import pdf_pages
@@ -83,3 +85,30 @@ def test_plan_and_delaftale_pages_offer_the_documents(client, plan_with_delaftal
         assert f'href="{urls[kind][0]}"' in plan_page and f'href="{urls[kind][1]}"' in plan_page
     sub_page = client.get(sub.get_absolute_url()).content.decode()
     assert f'href="{urls["delaftale"][0]}"' in sub_page and f'href="{urls["delaftale"][1]}"' in sub_page
+
+
+def test_a_pdf_is_rendered_once_per_revision_and_again_after_a_change(client, plan_with_delaftale):
+    plan, sub = plan_with_delaftale
+    client.force_login(PlanMembershipFactory(plan=plan).user)
+    url = reverse("documents:delaftale_pdf", args=[plan.slug, sub.focus_area.slug])
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    # Only the session, the user, the plan (with access) and the revision tokens: nothing rebuilt.
+    assert len(queries) <= 5, [q["sql"] for q in queries.captured_queries]
+
+    ActivityFactory(sub_agreement=sub, name="Værested for unge")
+    changed = client.get(url)
+    assert "Værested for unge" in " ".join(pdf_pages(changed.content))
+    assert "Værested for unge" not in " ".join(pdf_pages(first.content))
+
+
+def test_a_cached_pdf_still_checks_access(client, plan_with_delaftale):
+    plan, sub = plan_with_delaftale
+    url = reverse("documents:samlet_pdf", args=[plan.slug])
+    client.force_login(PlanMembershipFactory(plan=plan).user)
+    assert client.get(url).status_code == 200
+    client.force_login(PlanMembershipFactory().user)
+    assert client.get(url).status_code == 404
