@@ -246,14 +246,15 @@ def latest_approval(document: SubAgreement | StrategicAgreement) -> Approval | N
                                            focus_area_id=document.focus_area_id)
     else:
         queryset = Approval.objects.filter(plan_id=document.plan_id, kind=Approval.Kind.STRATEGIC)
-    return queryset.order_by("-number").first()
+    return queryset.select_related("plan", "focus_area").order_by("-number").first()  # for its URL
 
 
 def approvals_of(document: SubAgreement | StrategicAgreement) -> QuerySet[Approval]:
+    approvals = Approval.objects.select_related("plan", "focus_area")  # their URLs name both
     if isinstance(document, SubAgreement):
-        return Approval.objects.filter(plan_id=document.plan_id, kind=Approval.Kind.SUBAGREEMENT,
-                                       focus_area_id=document.focus_area_id).order_by("-number")
-    return Approval.objects.filter(plan_id=document.plan_id, kind=Approval.Kind.STRATEGIC).order_by("-number")
+        return approvals.filter(plan_id=document.plan_id, kind=Approval.Kind.SUBAGREEMENT,
+                                focus_area_id=document.focus_area_id).order_by("-number")
+    return approvals.filter(plan_id=document.plan_id, kind=Approval.Kind.STRATEGIC).order_by("-number")
 
 
 # --- Partners across plans -----------------------------------------------------------------------------
@@ -296,17 +297,26 @@ def organisation_usage(organisation: Organisation, user: AbstractBaseUser | Anon
 
 def contact_usage(contact: Contact, user: AbstractBaseUser | AnonymousUser) -> list[dict]:
     """Where a contact person is named, limited to the plans the user can see."""
+    return contacts_usage([contact], user)[contact.pk]
+
+
+def contacts_usage(contacts: list[Contact], user: AbstractBaseUser | AnonymousUser) -> dict[int, list[dict]]:
+    """``contact_usage`` for several contacts at once (a fixed number of queries), keyed by contact id."""
     plans = plans_visible_to(user)
-    uses: list[dict] = []
-    for party in contact.sub_agreement_parties.filter(sub_agreement__plan__in=plans) \
+    uses: dict[int, list[dict]] = {contact.pk: [] for contact in contacts}
+    for party in SubAgreementParty.objects.filter(contact__in=contacts, sub_agreement__plan__in=plans) \
             .select_related("sub_agreement__plan", "sub_agreement__focus_area"):
-        uses.append({"plan": party.sub_agreement.plan, "where": f"Kontaktperson i {party.sub_agreement}",
-                     "url": party.sub_agreement.get_absolute_url()})
-    for activity in contact.activities.filter(sub_agreement__plan__in=plans) \
-            .select_related("sub_agreement__plan", "sub_agreement__focus_area"):
-        uses.append({"plan": activity.sub_agreement.plan, "where": f"Kontaktperson for aktiviteten »{activity.name}«",
-                     "url": f"{activity.sub_agreement.get_absolute_url()}#aktivitet-{activity.pk}"})
-    return sorted(uses, key=lambda use: (use["plan"].name, use["where"]))
+        uses[party.contact_id].append({"plan": party.sub_agreement.plan,
+                                       "where": f"Kontaktperson i {party.sub_agreement}",
+                                       "url": party.sub_agreement.get_absolute_url()})
+    for link in Activity.contacts.through.objects.filter(contact__in=contacts,
+                                                         activity__sub_agreement__plan__in=plans) \
+            .select_related("activity__sub_agreement__plan", "activity__sub_agreement__focus_area"):
+        activity = link.activity
+        uses[link.contact_id].append({"plan": activity.sub_agreement.plan,
+                                      "where": f"Kontaktperson for aktiviteten »{activity.name}«",
+                                      "url": f"{activity.sub_agreement.get_absolute_url()}#aktivitet-{activity.pk}"})
+    return {pk: sorted(items, key=lambda use: (use["plan"].name, use["where"])) for pk, items in uses.items()}
 
 
 @dataclass
@@ -338,7 +348,7 @@ class DocumentRow:
 def plan_documents(plan: Plan) -> list[DocumentRow]:
     """The strategic agreement and the delaftaler of a plan with status and latest approval."""
     approvals: dict[tuple, Approval] = {}
-    for approval in Approval.objects.filter(plan=plan).order_by("number"):
+    for approval in Approval.objects.filter(plan=plan).select_related("plan", "focus_area").order_by("number"):
         approvals[(approval.kind, approval.focus_area_id)] = approval
     rows: list[DocumentRow] = []
     agreement = StrategicAgreement.objects.filter(plan=plan).first()

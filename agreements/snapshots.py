@@ -27,9 +27,12 @@ from importlib import import_module
 from typing import Any
 
 from django.db import models
+from django.db.models import Prefetch
 
 from .models import (
+    Activity,
     AgreementParty,
+    Contact,
     PlanFocusArea,
     StrategicAgreement,
     SubAgreement,
@@ -109,7 +112,10 @@ def _extension_collections(hook: str, document: models.Model) -> list[dict]:
 def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
     """The delaftale with its parties, activities and staff resources (and other apps' parts)."""
     parties = SubAgreementParty.objects.filter(sub_agreement=sub_agreement).select_related("organisation", "contact")
-    activities = sub_agreement.activities.prefetch_related("housing_areas", "responsible_organisations", "contacts")
+    activities = Activity.objects.filter(sub_agreement=sub_agreement).prefetch_related(
+        "housing_areas", "responsible_organisations",
+        Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),  # str(contact) names it
+    )
     staff = sub_agreement.staff_resources.all()
     return {
         "schema": SCHEMA,

@@ -638,9 +638,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     contacts = list(organisation.contacts.all())
+    contact_uses = selectors.contacts_usage(contacts, request.user)
     return render(request, "agreements/organisation_detail.html", {
         "organisation": organisation, "uses": selectors.organisation_usage(organisation, request.user),
-        "contacts": [(c, selectors.contact_usage(c, request.user)) for c in contacts],
+        "contacts": [(c, contact_uses[c.pk]) for c in contacts],
         "can_edit": selectors.can_manage_partners(request.user),
     })
 

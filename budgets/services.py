@@ -88,7 +88,9 @@ def budget_replace(*, plan: Plan, content: BudgetContent, user: AbstractBaseUser
 
     order = {id(line): index for index, line in enumerate(content.lines, start=1)}
     pairs, added, removed = match_lines(old.lines, content.lines)
-    existing = {line.pk: line for line in BudgetLine.objects.filter(budget=budget)}
+    # Comparing and cleaning a line reads its expense type, indsatsområde and plan: loaded here, not per line.
+    existing = {line.pk: line for line in BudgetLine.objects.filter(budget=budget)
+                .select_related("expense_type", "focus_area", "budget__plan")}
     exclude = ["budget", "focus_area", "expense_type", "staff_resources"]
 
     updated = []
