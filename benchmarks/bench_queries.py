@@ -1,5 +1,6 @@
-"""Query scaling: queries per page/document for a generated plan with 10 and with 100
-activities and budget lines per delaftale — the two counts must be equal.
+"""Query scaling: queries per page (every page of tests/test_query_budgets.py) and per document for a
+generated plan with 10 and with 100 activities, budget lines, contacts, milestones … per delaftale — the
+two counts must be equal.
 
 Runs on a throwaway test database; data from the test factories with a fixed seed.
 """
@@ -15,10 +16,10 @@ DOCUMENTS = ["samarbejdsaftale", "delaftale", "budget", "samlet"]
 
 
 def _pages(plan, sub_agreement) -> dict[str, str]:
+    """Every page the query budget tests guard (tests/test_query_budgets.py)."""
     from tests.test_query_budgets import pages
 
-    chosen = pages(plan, sub_agreement)
-    return {name: chosen[name] for name in ("plan", "delaftale", "delaftale editor", "budget")}
+    return pages(plan, sub_agreement)
 
 
 def _document_queries(plan, sub_agreement) -> dict[str, int]:
@@ -45,7 +46,7 @@ def run() -> list[Figure]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
-    from tests.test_query_budgets import build_plan, count_queries
+    from tests.test_query_budgets import build_plan, count_queries, log_in
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -56,9 +57,9 @@ def run() -> list[Figure]:
             factory.random.reseed_random(2026)
             plan, sub_agreement, user = build_plan(size)
             client = Client()
-            client.force_login(user)
             counts[size] = {}
             for name, url in _pages(plan, sub_agreement).items():
+                log_in(client, plan, user, name)  # the secretariat; LBF pages an LBF user, the public page nobody
                 counts[size][name] = count_queries(client, url)  # built from scratch (cache dropped)
                 if name == "plan":  # and served again from its cached parts
                     with CaptureQueriesContext(connection) as queries:

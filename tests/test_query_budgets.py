@@ -1,33 +1,54 @@
-"""Query budgets: every main page within a fixed number of queries, and the same count at two sizes.
+"""Query budgets: every GET page within a fixed number of queries, and the same count at two sizes.
 
-An N+1 regression (a query per activity, budget line or indicator) fails here.
+An N+1 regression (a query per activity, budget line, indicator, milestone, contact …) fails here.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from agreements.models import PlanMembership
-from budgets.models import BudgetLine
+from agreements import plan_settings, services, workflow
+from agreements.models import Approval, Clause, FocusArea, LbfExport, Milestone, Organisation, PlanMembership
+from agreements.selectors import LBF_GROUP
+from budgets.models import BudgetLine, PendingBudgetImport
+from budgets.selectors import budget_sheet
+from budgets.xlsx import write_budget_xlsx
 from tests.factories.agreements import (
     ActivityFactory,
+    AgreementPartyFactory,
+    ClauseFactory,
+    CommentFactory,
+    ContactFactory,
+    HousingAreaFactory,
+    HousingDepartmentFactory,
+    LbfExportFactory,
+    MilestoneFactory,
+    OrganisationFactory,
     PlanMembershipFactory,
     StaffResourceFactory,
+    StrategicAgreementFactory,
     SubAgreementFactory,
     SubAgreementPartyFactory,
+    UserFactory,
 )
-from tests.factories.budgets import BudgetFactory, BudgetLineFactory
+from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, BudgetLineFactory
 from tests.factories.indicators import IndicatorFactory, IndicatorValueFactory, SubGoalFactory
 
 pytestmark = pytest.mark.django_db
 
+APPROVED_ON = date(2023, 3, 1)
+
 
 def build_plan(size: int):
-    """A plan with two delaftaler, each with ``size`` activities, parties, staff, indicators and budget lines."""
+    """A plan with two delaftaler, each with ``size`` activities, parties, staff, indicators and budget lines,
+    plus what the later pages show (``_add_later_pages_data``)."""
     first = SubAgreementFactory()
     plan = first.plan
     second = SubAgreementFactory(plan=plan)
@@ -45,22 +66,169 @@ def build_plan(size: int):
                               focus_area=sub_agreement.focus_area, expense_type=None)
             BudgetLineFactory(budget=budget)
     user = PlanMembershipFactory(plan=plan, role=PlanMembership.Role.SECRETARIAT).user
+    _add_later_pages_data(plan, (first, second), budget, user, size)
     return plan, first, user
 
 
+def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None:
+    """Data for the pages added after the first budgets: only added, so what the lines above build is
+    unchanged — a partner organisation that is a party to both delaftaler, with ``size`` activity contacts per
+    delaftale,
+    a strategic agreement with ``size`` parties, housing areas, milestones, comments, clauses, footnotes,
+    LBF-udtræk, approvals of every document (several versions) with a change since, a published plan and a
+    pending budget upload."""
+    partner = OrganisationFactory(name=f"Partner {plan.slug}")
+    strategic = StrategicAgreementFactory(plan=plan)
+    for sub_agreement in sub_agreements:
+        SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=partner,
+                                 contact=ContactFactory(organisation=partner))
+    for index in range(size):
+        AgreementPartyFactory(agreement=strategic)
+        HousingDepartmentFactory(housing_area=HousingAreaFactory(plan=plan), organisation=partner)
+        MilestoneFactory(plan=plan, status=Milestone.Status.DONE if index % 2 else Milestone.Status.PLANNED)
+        ClauseFactory(created_by=user, category=Clause.Category.values[index % len(Clause.Category.values)])
+        CommentFactory(plan=plan, author=user)
+        BudgetFootnoteFactory(budget=budget, number=str(index + 1), order=index + 1, text=f"Fodnote {index + 1}.")
+        for sub_agreement in sub_agreements:
+            contact = ContactFactory(organisation=partner)
+            MilestoneFactory(plan=plan, focus_area=sub_agreement.focus_area)
+            CommentFactory(plan=plan, sub_agreement=sub_agreement, author=user)
+            activity = sub_agreement.activities.order_by("order", "id")[index]
+            activity.contacts.add(contact)
+            activity.responsible_organisations.add(partner)
+    lbf_user = UserFactory(username=lbf_username(plan))
+    lbf_user.groups.add(Group.objects.get_or_create(name=LBF_GROUP)[0])
+    for _ in range(size):
+        LbfExportFactory(requested_by=lbf_user, plan_slugs=[plan.slug])
+    # Approvals as the app records them (the PDF is left out): ``size`` versions of the strategic agreement
+    # and the first delaftale, one of the second; then a change since the approval.
+    for document, versions in ((strategic, size), (sub_agreements[0], size), (sub_agreements[1], 1)):
+        for _ in range(versions):
+            document.refresh_from_db()
+            workflow.approval_record_external(document=document, recorded_by=user, meeting_date=APPROVED_ON,
+                                              referat="Referat af bestyrelsesmøde, pkt. 3",
+                                              approved_by_name="Bestyrelsen", render_pdf=False)
+    strategic.refresh_from_db()
+    services.strategic_agreement_save(agreement=strategic, expected_version=strategic.version,
+                                      fields={"section_2_vision": "Et trygt og grønt boligområde."})
+    first = sub_agreements[0]
+    first.refresh_from_db()
+    services.subagreement_save(sub_agreement=first, expected_version=first.version,
+                               fields={"revision": "Bestyrelsen reviderer delaftalen hvert halve år."})
+    plan_settings.plan_beredskabsplan_update(plan=plan, text="Ved kriser kontaktes sekretariatet.")
+    plan_settings.plan_public_page_update(plan=plan, enabled=True, intro="Velkommen til helhedsplanen.")
+    # A budgetark upload waiting for confirmation: today's budget, which then gains one line. The budgetark
+    # numbers its indsatsområder with one or two digits, so the factory's order (a sequence that grows over a
+    # test session) is brought back to 1 and 2 for the file to read back as the same lines in any test order.
+    for number, sub_agreement in enumerate(sub_agreements, start=1):
+        FocusArea.objects.filter(pk=sub_agreement.focus_area_id).update(order=number)
+    PendingBudgetImport.objects.create(plan=plan, user=user, file_name="budgetark.xlsx",
+                                       content=write_budget_xlsx(budget_sheet(plan, empty_if_missing=True)))
+    BudgetLineFactory(budget=budget, name="Tilføjet efter upload")
+
+
+def lbf_username(plan) -> str:
+    return f"lbf-{plan.slug}"
+
+
 def pages(plan, sub_agreement) -> dict[str, str]:
+    """Every GET page of the app (downloads of PDFs aside) for ``build_plan``'s plan."""
     area = sub_agreement.focus_area.slug
+    plan_kw = {"slug": plan.slug}
+    sub_kw = {"slug": plan.slug, "area": area}
+    partner = Organisation.objects.get(name=f"Partner {plan.slug}")
+    lbf_export = LbfExport.objects.filter(requested_by__username=lbf_username(plan)).order_by("created_at").first()
+    line = BudgetLine.objects.filter(budget__plan=plan).order_by("order", "id").first()
+    strategic_approval = Approval.objects.get(plan=plan, kind=Approval.Kind.STRATEGIC, number=1)
     return {
         "dashboard": reverse("agreements:plan_list"),
-        "plan": reverse("agreements:plan_detail", kwargs={"slug": plan.slug}),
-        "delaftale": reverse("agreements:subagreement_detail", kwargs={"slug": plan.slug, "area": area}),
-        "delaftale editor": reverse("agreements:subagreement_edit", kwargs={"slug": plan.slug, "area": area}),
-        "strategic editor": reverse("agreements:strategic_edit", kwargs={"slug": plan.slug}),
-        "budget": reverse("budgets:sheet", kwargs={"slug": plan.slug}),
-        "indicators plan": reverse("indicators:plan", kwargs={"slug": plan.slug}),
-        "indicators delaftale": reverse("indicators:subagreement", kwargs={"slug": plan.slug, "area": area}),
-        "indicator entry": reverse("indicators:enter_plan", kwargs={"slug": plan.slug}),
+        "plan": reverse("agreements:plan_detail", kwargs=plan_kw),
+        "delaftale": reverse("agreements:subagreement_detail", kwargs=sub_kw),
+        "delaftale editor": reverse("agreements:subagreement_edit", kwargs=sub_kw),
+        "strategic editor": reverse("agreements:strategic_edit", kwargs=plan_kw),
+        "budget": reverse("budgets:sheet", kwargs=plan_kw),
+        "indicators plan": reverse("indicators:plan", kwargs=plan_kw),
+        "indicators delaftale": reverse("indicators:subagreement", kwargs=sub_kw),
+        "indicator entry": reverse("indicators:enter_plan", kwargs=plan_kw),
+        # Pages added later (issue 8: every new page joins the query budget).
+        "plan history": reverse("agreements:plan_history", kwargs=plan_kw),
+        "new delaftale": reverse("agreements:subagreement_new", kwargs=plan_kw),
+        "delaftale history": reverse("agreements:subagreement_history", kwargs=sub_kw),
+        "delaftale changes": reverse("agreements:subagreement_changes", kwargs=sub_kw),
+        "delaftale approval": reverse("agreements:subagreement_approval", kwargs={**sub_kw, "number": 1}),
+        "new activity": reverse("agreements:activity_new", kwargs=sub_kw),
+        "activity editor": reverse("agreements:activity_edit", kwargs={
+            **sub_kw, "pk": sub_agreement.activities.order_by("order", "id").first().pk}),
+        "strategic": reverse("agreements:strategic_detail", kwargs=plan_kw),
+        "strategic changes": reverse("agreements:strategic_changes", kwargs=plan_kw),
+        "strategic approval": reverse("agreements:strategic_approval", kwargs={
+            **plan_kw, "number": strategic_approval.number}),
+        "milestones": reverse("agreements:milestone_list", kwargs=plan_kw),
+        "new milestone": reverse("agreements:milestone_new", kwargs=plan_kw),
+        "milestone editor": reverse("agreements:milestone_edit", kwargs={
+            **plan_kw, "milestone": Milestone.objects.filter(plan=plan).order_by("due_date", "id").first().pk}),
+        "milepaelsplan": reverse("agreements:milestone_document", kwargs=plan_kw),
+        "beredskabsplan": reverse("agreements:beredskabsplan", kwargs=plan_kw),
+        "public settings": reverse("agreements:public_settings", kwargs=plan_kw),
+        "public plan": reverse("agreements:public_plan", kwargs=plan_kw),
+        "lbf overview": reverse("agreements:lbf_overview"),
+        "exports": reverse("agreements:lbf_export_list"),
+        "export status": reverse("agreements:lbf_export_status", kwargs={"pk": lbf_export.pk}),
+        "clauses": reverse("agreements:clause_list"),
+        "new clause": reverse("agreements:clause_new"),
+        "clause editor": reverse("agreements:clause_edit", kwargs={
+            "pk": Clause.objects.filter(created_by__plan_memberships__plan=plan).order_by("id").first().pk}),
+        "organisations": reverse("agreements:organisation_list"),
+        "organisation": reverse("agreements:organisation_detail", kwargs={"pk": partner.pk}),
+        "new organisation": reverse("agreements:organisation_new"),
+        "organisation editor": reverse("agreements:organisation_edit", kwargs={"pk": partner.pk}),
+        "contact": reverse("agreements:contact_detail", kwargs={"pk": partner.contacts.order_by("id").first().pk}),
+        "new contact": reverse("agreements:contact_new"),
+        "contact editor": reverse("agreements:contact_edit", kwargs={
+            "pk": partner.contacts.order_by("id").first().pk}),
+        "document samarbejdsaftale": reverse("documents:samarbejdsaftale", kwargs=plan_kw),
+        "document delaftale": reverse("documents:delaftale", kwargs=sub_kw),
+        "document budgetark": reverse("documents:budget", kwargs=plan_kw),
+        "document samlet plan": reverse("documents:samlet", kwargs=plan_kw),
+        "budget download": reverse("budgets:download", kwargs=plan_kw),
+        "budget upload preview": reverse("budgets:preview", kwargs={
+            **plan_kw, "pk": PendingBudgetImport.objects.get(plan=plan).pk}),
+        "new budget line": reverse("budgets:line_add", kwargs=plan_kw),
+        "budget line editor": reverse("budgets:line_edit", kwargs={**plan_kw, "pk": line.pk}),
+        "budget line delete": reverse("budgets:line_delete", kwargs={**plan_kw, "pk": line.pk}),
+        "footnotes": reverse("budgets:footnotes", kwargs=plan_kw),
+        "indicator entry delaftale": reverse("indicators:enter_subagreement", kwargs=sub_kw),
+        "indicator import": reverse("indicators:import", kwargs=plan_kw),
+        "indicator export": reverse("indicators:export", kwargs=plan_kw),
+        "login": reverse("login"),
+        "healthz": reverse("healthz"),
     }
+
+
+# Routes that are no page to budget: POST-only actions, and PDF/ZIP downloads (rendered once per plan
+# revision and cached, or served from a file; their documents' HTML is budgeted above).
+NOT_PAGES = {
+    "agreements:plan_comment", "agreements:subagreement_comment", "agreements:activity_restore",
+    "agreements:subagreement_submit", "agreements:subagreement_return", "agreements:subagreement_approve",
+    "agreements:strategic_submit", "agreements:strategic_return", "agreements:strategic_approve",
+    "agreements:strategic_lbf_approval", "agreements:plan_export", "agreements:milestone_delete",
+    "budgets:upload", "logout",
+    "agreements:subagreement_approval_pdf", "agreements:strategic_approval_pdf",
+    "agreements:milestone_document_pdf", "agreements:lbf_export_download",
+    "documents:samarbejdsaftale_pdf", "documents:delaftale_pdf", "documents:budget_pdf", "documents:samlet_pdf",
+}
+ANONYMOUS_PAGES = {"public plan", "login", "healthz"}
+LBF_PAGES = {"lbf overview", "exports", "export status"}
+
+
+def log_in(client, plan, user, name: str) -> None:
+    """The page's viewer: the public page anonymous, the LBF pages an LBF user, the rest the secretariat."""
+    if name in ANONYMOUS_PAGES:
+        client.logout()
+    elif name in LBF_PAGES:
+        client.force_login(type(user).objects.get(username=lbf_username(plan)))
+    else:
+        client.force_login(user)
 
 
 def count_queries(client, url: str) -> int:
@@ -73,28 +241,70 @@ def count_queries(client, url: str) -> int:
     return len(context)
 
 
-# Generous ceilings at a small fixed size: a regression of one query per object blows past them.
+def page_queries(client, plan, sub_agreement, user) -> dict[str, int]:
+    counts = {}
+    for name, url in pages(plan, sub_agreement).items():
+        log_in(client, plan, user, name)
+        counts[name] = count_queries(client, url)
+    return counts
+
+
+# Ceilings at a small fixed size: a regression of one query per object (activity, contact, milestone,
+# line …) blows past them; growth itself is caught by the equal-at-two-sizes test below.
 MAX_QUERIES = {
-    "dashboard": 80, "plan": 70, "delaftale": 45, "delaftale editor": 75, "strategic editor": 45,
+    "dashboard": 80, "plan": 90, "delaftale": 45, "delaftale editor": 75, "strategic editor": 45,
     "budget": 30, "indicators plan": 30, "indicators delaftale": 30, "indicator entry": 30,
+    "plan history": 35, "new delaftale": 10, "delaftale history": 35, "delaftale changes": 45,
+    "delaftale approval": 10, "new activity": 35, "activity editor": 40, "strategic": 45,
+    "strategic changes": 30, "strategic approval": 10,
+    "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
+    "beredskabsplan": 8, "public settings": 8, "public plan": 5,
+    "lbf overview": 11, "exports": 6, "export status": 6,
+    "clauses": 6, "new clause": 6, "clause editor": 8,
+    "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
+    "contact": 10, "new contact": 8, "contact editor": 8,
+    "document samarbejdsaftale": 15, "document delaftale": 20, "document budgetark": 12, "document samlet plan": 40,
+    "budget download": 12, "budget upload preview": 60, "new budget line": 15, "budget line editor": 15,
+    "budget line delete": 10, "footnotes": 10,
+    "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
+    "login": 5, "healthz": 3,
 }
 
 
-def test_every_main_page_stays_within_its_query_budget(client):
-    plan, sub_agreement, user = build_plan(3)
-    client.force_login(user)
-    for name, url in pages(plan, sub_agreement).items():
-        queries = count_queries(client, url)
-        assert queries <= MAX_QUERIES[name], f"{name}: {queries} queries > {MAX_QUERIES[name]}"
+def _get_routes(patterns, prefix: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name != "admin":
+                names |= _get_routes(pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace
+                                     else prefix)
+        elif pattern.name:
+            names.add(f"{prefix}{pattern.name}")
+    return names
 
 
-@pytest.mark.parametrize("name", ["plan", "delaftale", "delaftale editor", "budget", "indicators plan",
-                                  "indicators delaftale", "indicator entry", "dashboard"])
-def test_query_count_does_not_grow_with_the_plan(client, name):
-    small_plan, small_sub, small_user = build_plan(2)
-    large_plan, large_sub, large_user = build_plan(8)
-    client.force_login(small_user)
-    small = count_queries(client, pages(small_plan, small_sub)[name])
-    client.force_login(large_user)
-    large = count_queries(client, pages(large_plan, large_sub)[name])
-    assert small == large, f"{name}: {small} queries for 2 per delaftale, {large} for 8"
+def test_every_route_is_a_budgeted_page_or_no_page():
+    """A new page joins the query budget: a route neither budgeted nor listed in NOT_PAGES fails here."""
+    plan, sub_agreement, _ = build_plan(1)
+    budgeted = {resolve(url.split("?")[0]).view_name for url in pages(plan, sub_agreement).values()}
+    routes = _get_routes(get_resolver().url_patterns)
+    assert routes - budgeted - NOT_PAGES == set(), "routes without a query budget"
+    assert (budgeted | NOT_PAGES) - routes == set(), "budgeted or excluded routes that no longer exist"
+    assert set(MAX_QUERIES) == set(pages(plan, sub_agreement))
+
+
+def test_every_page_stays_within_its_query_budget(client):
+    counts = page_queries(client, *build_plan(3))
+    over = [f"{name}: {count} queries > {MAX_QUERIES[name]}" for name, count in counts.items()
+            if count > MAX_QUERIES[name]]
+    assert not over, "; ".join(over)
+
+
+def test_query_count_does_not_grow_with_the_plan(client):
+    """2 vs 8 of everything per delaftale. The small plan is measured before the large one is built, so the
+    pages listing every plan, organisation, clause or export see more rows the second time too."""
+    small = page_queries(client, *build_plan(2))
+    large = page_queries(client, *build_plan(8))
+    grown = [f"{name}: {small[name]} queries for 2 per delaftale, {large[name]} for 8"
+             for name in small if small[name] != large[name]]
+    assert not grown, "; ".join(grown)
