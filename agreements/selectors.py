@@ -68,21 +68,23 @@ def plan_role(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> str | None:
 def get_plan_for_user(user: AbstractBaseUser | AnonymousUser, slug: str, *, related: bool = True) -> Plan:
     """The plan with this slug if the user may see it; 404 otherwise (never 403: no leaking).
 
-    Two small queries for a member (the plan, their role); the LBF group is asked only of users
-    without a role. ``plan_access`` reuses what was read here. ``related=False`` leaves the pulje
-    and organisations to be read when used (for a page that mostly serves cached parts).
+    One query for a member (their membership with the plan); otherwise the plan, and the LBF group
+    for users without a role. ``plan_access`` reuses what was read here. ``related=False`` leaves
+    the pulje and organisations to be read when used (for a page that mostly serves cached parts).
     """
-    plan = None
-    if user.is_authenticated and user.is_active:
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("Helhedsplanen findes ikke.")
+    joined = ["plan__pulje", "plan__administrating_organisation", "plan__municipality"] if related else ["plan"]
+    membership = PlanMembership.objects.filter(user=user, plan__slug=slug).select_related(*joined).first()
+    if membership is not None:
+        plan, role = membership.plan, membership.role
+    else:
         plans = Plan.objects.filter(slug=slug)
         if related:
             plans = plans.select_related("pulje", "administrating_organisation", "municipality")
-        plan = plans.first()
-    if plan is None:
-        raise Http404("Helhedsplanen findes ikke.")
-    role = plan_role(user, plan)
+        plan, role = plans.first(), None
     lbf = _reads_as_lbf(user, role)
-    if not can_see_plan(user, role=role, lbf=lbf):
+    if plan is None or not can_see_plan(user, role=role, lbf=lbf):
         raise Http404("Helhedsplanen findes ikke.")
     plan._viewer = (user.pk, role, lbf)
     return plan
