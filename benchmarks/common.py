@@ -105,6 +105,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     outcomes: list[tuple[float, bool]] = field(default_factory=list)  # (seconds since start, ok)
     error_kinds: Counter = field(default_factory=Counter)  # "HTTP 500", "ConnectionResetError", ...
+    by_path: dict[str, list[float]] = field(default_factory=dict)  # path → latencies
     seconds: float = 0.0
 
     @property
@@ -117,10 +118,14 @@ class LoadResult:
 
     @property
     def p95(self) -> float:
-        if not self.latencies:
-            return 0.0
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+        return percentile(self.latencies, 0.95)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
 def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: str = "",
@@ -161,6 +166,7 @@ def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: s
                     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
                     break
             local.latencies.append(time.perf_counter() - start)
+            local.by_path.setdefault(path, []).append(local.latencies[-1])
             if record_times:
                 local.outcomes.append((time.monotonic() - started, ok))
             local.requests += 1
@@ -171,6 +177,8 @@ def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: s
             result.requests += local.requests
             result.errors += local.errors
             result.error_kinds.update(local.error_kinds)
+            for path, latencies in local.by_path.items():
+                result.by_path.setdefault(path, []).extend(latencies)
             result.latencies.extend(local.latencies)
             result.outcomes.extend(local.outcomes)
 
