@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -35,43 +35,58 @@ def is_lbf(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def plans_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Plan]:
-    """The one place that decides which plans a user sees.
+    """The plans a user sees: the queryset form of ``can_see_plan`` (the two must agree).
 
     Superusers and the LBF group see every plan; everybody else the plans they are a member of.
     """
-    return _visible_plans(user, lbf=user.is_authenticated and not user.is_superuser and is_lbf(user))
-
-
-def _visible_plans(user: AbstractBaseUser | AnonymousUser, *, lbf: bool) -> QuerySet[Plan]:
     if not user.is_authenticated or not user.is_active:
         return Plan.objects.none()
-    if user.is_superuser or lbf:
+    if user.is_superuser or is_lbf(user):
         return Plan.objects.all()
     return Plan.objects.filter(memberships__user=user).distinct()
+
+
+def can_see_plan(user: AbstractBaseUser | AnonymousUser, *, role: str | None, lbf: bool) -> bool:
+    """Whether a user with ``role`` on a plan (and in the LBF group or not) sees it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or role is not None or lbf
+
+
+def _reads_as_lbf(user: AbstractBaseUser | AnonymousUser, role: str | None) -> bool:
+    """LBF group membership, asked only of users it matters for (no role, not superuser)."""
+    return role is None and user.is_authenticated and not user.is_superuser and is_lbf(user)
 
 
 def plan_role(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> str | None:
     """The user's membership role on the plan, or None."""
     if not user.is_authenticated:
         return None
-    membership = PlanMembership.objects.filter(user=user, plan=plan).only("role").first()
-    return membership.role if membership else None
+    return PlanMembership.objects.filter(user=user, plan=plan).values_list("role", flat=True).first()
 
 
-def get_plan_for_user(user: AbstractBaseUser | AnonymousUser, slug: str) -> Plan:
+def get_plan_for_user(user: AbstractBaseUser | AnonymousUser, slug: str, *, related: bool = True) -> Plan:
     """The plan with this slug if the user may see it; 404 otherwise (never 403: no leaking).
 
-    The user's role on the plan is read in the same query, for ``plan_access``.
+    One query for a member (their membership with the plan); otherwise the plan, and the LBF group
+    for users without a role. ``plan_access`` reuses what was read here. ``related=False`` leaves
+    the pulje and organisations to be read when used (for a page that mostly serves cached parts).
     """
-    lbf = is_lbf(user)
-    plans = _visible_plans(user, lbf=lbf).select_related("pulje", "administrating_organisation", "municipality")
-    if user.is_authenticated:
-        plans = plans.annotate(viewer_role=Subquery(
-            PlanMembership.objects.filter(plan=OuterRef("pk"), user=user).values("role")[:1]))
-    plan = plans.filter(slug=slug).first()
-    if plan is None:
+    if not user.is_authenticated or not user.is_active:
         raise Http404("Helhedsplanen findes ikke.")
-    plan._viewer = (user.pk, plan.viewer_role, lbf)
+    joined = ["plan__pulje", "plan__administrating_organisation", "plan__municipality"] if related else ["plan"]
+    membership = PlanMembership.objects.filter(user=user, plan__slug=slug).select_related(*joined).first()
+    if membership is not None:
+        plan, role = membership.plan, membership.role
+    else:
+        plans = Plan.objects.filter(slug=slug)
+        if related:
+            plans = plans.select_related("pulje", "administrating_organisation", "municipality")
+        plan, role = plans.first(), None
+    lbf = _reads_as_lbf(user, role)
+    if plan is None or not can_see_plan(user, role=role, lbf=lbf):
+        raise Http404("Helhedsplanen findes ikke.")
+    plan._viewer = (user.pk, role, lbf)
     return plan
 
 
@@ -98,7 +113,7 @@ class PlanAccess:
 
     plan: Plan
     role: str | None
-    is_lbf: bool = False
+    is_lbf: bool = False  # sees the plan as LBF (asked only of users without a role on it)
     is_admin: bool = False
 
     @property
@@ -143,13 +158,15 @@ def plan_access(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> PlanAcces
     if viewer is not None and viewer[0] == user.pk:
         role, lbf = viewer[1], viewer[2]
     else:
-        role, lbf = plan_role(user, plan), is_lbf(user)
+        role = plan_role(user, plan)
+        lbf = _reads_as_lbf(user, role)
     return PlanAccess(plan=plan, role=role, is_lbf=lbf, is_admin=bool(user.is_authenticated and user.is_superuser))
 
 
-def get_plan_access(user: AbstractBaseUser | AnonymousUser, slug: str, action: str = VIEW) -> PlanAccess:
+def get_plan_access(user: AbstractBaseUser | AnonymousUser, slug: str, action: str = VIEW, *,
+                    related: bool = True) -> PlanAccess:
     """404 for plans the user cannot see, 403 for an action their role does not allow."""
-    access = plan_access(user, get_plan_for_user(user, slug))
+    access = plan_access(user, get_plan_for_user(user, slug, related=related))
     access.require(action)
     return access
 

@@ -126,7 +126,7 @@ def _plan_detail_parts(access: selectors.PlanAccess) -> dict[str, str]:
 
 @login_required
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    access = selectors.get_plan_access(request.user, slug)
+    access = selectors.get_plan_access(request.user, slug, related=False)  # the cached parts need no more
     plan = access.plan
     parts = revisions.cached("plan_detail", plan, f"{access.cache_variant}:{timezone.localdate()}",
                              lambda: _plan_detail_parts(access))

@@ -21,8 +21,8 @@ def run() -> list[Figure]:
             trivial = load(base, ["/healthz"], clients=CLIENTS, seconds=SECONDS, cookie=cookie)
             plan = load(base, ["/planer/en-faelles-indsats/"], clients=CLIENTS, seconds=SECONDS, cookie=cookie)
     ratio = plan.rps / trivial.rps if trivial.rps else 0.0
-    raw = (f"plan page {plan.rps:.0f} req/s (p95 {plan.p95 * 1000:.0f} ms, {plan.errors} errors), "
-           f"trivial view {trivial.rps:.0f} req/s (p95 {trivial.p95 * 1000:.0f} ms, {trivial.errors} errors), "
+    raw = (f"plan page {plan.rps:.0f} req/s (p95 {plan.p95 * 1000:.0f} ms, errors: {plan.error_summary}), "
+           f"trivial view {trivial.rps:.0f} req/s (p95 {trivial.p95 * 1000:.0f} ms, errors: {trivial.error_summary}), "
            f"{CLIENTS} clients × {SECONDS:.0f} s each")
     ok = ratio >= 0.4 and plan.errors == 0 and trivial.errors == 0
     return [Figure("Throughput plan page / trivial view", ratio, "≥ 0.4", ok, raw)]

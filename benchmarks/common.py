@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,13 @@ class LoadResult:
     errors: int = 0
     latencies: list[float] = field(default_factory=list)
     outcomes: list[tuple[float, bool]] = field(default_factory=list)  # (seconds since start, ok)
+    error_kinds: Counter = field(default_factory=Counter)  # "HTTP 500", "ConnectionResetError", ...
+    by_path: dict[str, list[float]] = field(default_factory=dict)  # path → latencies
     seconds: float = 0.0
+
+    @property
+    def error_summary(self) -> str:
+        return ", ".join(f"{kind} ×{count}" for kind, count in self.error_kinds.most_common()) or "none"
 
     @property
     def rps(self) -> float:
@@ -111,10 +118,14 @@ class LoadResult:
 
     @property
     def p95(self) -> float:
-        if not self.latencies:
-            return 0.0
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+        return percentile(self.latencies, 0.95)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
 def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: str = "",
@@ -136,28 +147,38 @@ def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: s
             index += 1
             start = time.perf_counter()
             ok = False
+            kind = ""
             for _attempt in range(2):  # a keep-alive connection the server closed is retried once, as browsers do
                 try:
                     connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
                     response = connection.getresponse()
                     response.read()
                     ok = response.status == expect
+                    kind = "" if ok else f"HTTP {response.status}"
                     break
-                except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
+                    kind = type(error).__name__
                     connection.close()
                     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
-                except (OSError, http.client.HTTPException):
+                except (OSError, http.client.HTTPException) as error:
+                    kind = type(error).__name__
                     connection.close()
                     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
                     break
             local.latencies.append(time.perf_counter() - start)
+            local.by_path.setdefault(path, []).append(local.latencies[-1])
             if record_times:
                 local.outcomes.append((time.monotonic() - started, ok))
             local.requests += 1
             local.errors += 0 if ok else 1
+            if not ok:
+                local.error_kinds[kind or "unknown"] += 1
         with lock:
             result.requests += local.requests
             result.errors += local.errors
+            result.error_kinds.update(local.error_kinds)
+            for path, latencies in local.by_path.items():
+                result.by_path.setdefault(path, []).extend(latencies)
             result.latencies.extend(local.latencies)
             result.outcomes.extend(local.outcomes)
 

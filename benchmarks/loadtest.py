@@ -17,9 +17,21 @@ import threading
 import time
 import urllib.parse
 
-from .common import ROOT, app_env, gunicorn, load, login_cookie, manage, throwaway_postgres
+from .common import ROOT, app_env, gunicorn, load, login_cookie, manage, percentile, throwaway_postgres
 
-PATHS = ["/planer/en-faelles-indsats/", "/planer/amager/budget/", "/planer/amager/dokumenter/samarbejdsaftale.pdf"]
+# The pages the issue names (plan page, budget page, a PDF download) and every page added since.
+PATHS = [
+    "/planer/en-faelles-indsats/",
+    "/planer/amager/budget/",
+    "/planer/amager/dokumenter/samarbejdsaftale.pdf",
+    "/",
+    "/planer/en-faelles-indsats/delaftaler/uddannelse-og-livschancer/",
+    "/planer/en-faelles-indsats/indikatorer/",
+    "/planer/en-faelles-indsats/milepaele/",
+    "/planer/en-faelles-indsats/beredskabsplan/",
+    "/planer/en-faelles-indsats/historik/",
+    "/planer/en-faelles-indsats/dokumenter/samlet-plan.pdf",
+]
 
 
 def existing_paths(base: str, cookie: str) -> list[str]:
@@ -138,7 +150,11 @@ def main() -> int:
     lost = bool(missing) or (bool(acknowledged) and final != acknowledged[-1])
     print(f"paths: {', '.join(paths)}")
     print(f"requests: {result.requests} in {result.seconds:.0f} s ({result.rps:.0f} req/s), "
-          f"p95 {result.p95 * 1000:.0f} ms")
+          f"p95 {result.p95 * 1000:.0f} ms; errors: {result.error_summary}")
+    for path in paths:
+        latencies = result.by_path.get(path, [])
+        print(f"  {path}: {len(latencies)} requests, median {percentile(latencies, 0.5) * 1000:.0f} ms, "
+              f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms")
     print(f"errors outside restart window: {outside} (target 0); during PostgreSQL restart "
           f"({restart['end'] - restart['start']:.1f} s): {in_window}; last error {recovered}")
     print(f"saves acknowledged: {len(acknowledged)}, refused while the database was down: {len(failures)}; "

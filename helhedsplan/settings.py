@@ -145,7 +145,7 @@ CACHES = {
     },
     "documents": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("DOCUMENT_CACHE_DIR", str(MEDIA_ROOT / "document-cache")),
+        "LOCATION": os.environ.get("DOCUMENT_CACHE_DIR", str(BASE_DIR / "var" / "document-cache")),
         "TIMEOUT": 7 * 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 500},
     },

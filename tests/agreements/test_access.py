@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements import selectors, workflow
-from agreements.models import Activity, Approval, Clause, Milestone
+from agreements.models import Activity, Approval, Clause, Milestone, PlanMembership
 from tests.factories.agreements import ContactFactory, PlanMembershipFactory, UserFactory
 
 SECRET_TEXTS = ["Tryg Toften", "Lektiecafé Toften", "Bestyrelsen reviderer delaftalen årligt."]
@@ -268,3 +268,35 @@ def test_no_role_is_given_by_a_membership_of_another_plan(ws):
     PlanMembershipFactory(user=user, plan=ws.other_plan, role="sekretariat")
     assert ws.plan not in selectors.plans_visible_to(user)
     assert selectors.plan_access(user, ws.plan).role is None
+
+
+def test_opening_a_plan_and_listing_plans_agree_for_every_kind_of_user(db):
+    """``get_plan_for_user`` (one plan) and ``plans_visible_to`` (lists) decide alike."""
+    from django.contrib.auth.models import Group
+    from django.http import Http404
+
+    from agreements.selectors import LBF_GROUP, get_plan_for_user, plan_access, plan_role, plans_visible_to
+    from tests.factories.agreements import PlanFactory
+
+    mine, other = PlanFactory(), PlanFactory()
+    lbf_group = Group.objects.get_or_create(name=LBF_GROUP)[0]
+    secretary = PlanMembershipFactory(plan=mine).user
+    board = PlanMembershipFactory(plan=mine, role=PlanMembership.Role.BOARD).user
+    inactive = PlanMembershipFactory(plan=mine, user__is_active=False).user
+    lbf = UserFactory()
+    lbf.groups.add(lbf_group)
+    lbf_member = PlanMembershipFactory(plan=mine).user
+    lbf_member.groups.add(lbf_group)
+    users = [secretary, board, inactive, lbf, lbf_member, UserFactory(), UserFactory(is_superuser=True)]
+    for user in users:
+        listed = set(plans_visible_to(user))
+        for plan in (mine, other):
+            try:
+                opened = get_plan_for_user(user, plan.slug)
+            except Http404:
+                assert plan not in listed, (user, plan)
+            else:
+                assert plan in listed, (user, plan)
+                access = plan_access(user, opened)
+                assert access.role == plan_role(user, plan)
+                assert access.is_lbf == (user in (lbf, lbf_member) and access.role is None)
