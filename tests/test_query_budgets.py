@@ -258,7 +258,7 @@ MAX_QUERIES = {
     "delaftale approval": 10, "new activity": 35, "activity editor": 40, "strategic": 45,
     "strategic changes": 30, "strategic approval": 10,
     "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
-    "beredskabsplan": 8, "public settings": 8, "public plan": 5,
+    "beredskabsplan": 8, "public settings": 8, "public plan": 4,
     "lbf overview": 11, "exports": 6, "export status": 6,
     "clauses": 6, "new clause": 6, "clause editor": 8,
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
@@ -267,7 +267,7 @@ MAX_QUERIES = {
     "budget download": 12, "budget upload preview": 60, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
-    "login": 5, "healthz": 3,
+    "login": 3, "healthz": 2,
 }
 
 
