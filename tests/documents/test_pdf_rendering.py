@@ -1,5 +1,9 @@
-"""Rendering reuses one font configuration per process and embeds the shipped font."""
+"""Rendering reuses one font configuration per process, embeds the shipped font and pauses the garbage
+collector only while it renders."""
 
+import gc
+
+import pytest
 from django.templatetags.static import static
 
 from agreements import pdf
@@ -25,3 +29,42 @@ def test_fonts_are_loaded_once_per_process_and_embedded():
     text = " ".join(pdf_pages(content))
     assert "Æblegrød på Ærø" in text and "Øster Åby" in text
     assert "Side 1 af 1" in text
+
+
+class CollectorWatchingFetcher(pdf.StaticFilesURLFetcher):
+    """Notes, each time WeasyPrint fetches a file (the print CSS at least), whether the collector is on."""
+
+    def __init__(self):
+        super().__init__()
+        self.collector_enabled: list[bool] = []
+
+    def fetch(self, url, headers=None):
+        self.collector_enabled.append(gc.isenabled())
+        return super().fetch(url, headers)
+
+
+def test_garbage_collector_is_paused_while_rendering_and_restored_after():
+    assert gc.isenabled()
+    fetcher = CollectorWatchingFetcher()
+
+    content = pdf.render_pdf(HTML, url_fetcher=fetcher)
+
+    assert fetcher.collector_enabled and not any(fetcher.collector_enabled)
+    assert gc.isenabled()
+    assert "Æblegrød på Ærø" in " ".join(pdf_pages(content))
+
+
+def test_garbage_collector_is_restored_when_rendering_fails():
+    with pytest.raises(TypeError):
+        pdf.render_pdf(None)  # WeasyPrint refuses a document without input, inside the paused block
+
+    assert gc.isenabled()
+
+
+def test_a_disabled_collector_stays_disabled():
+    gc.disable()
+    try:
+        pdf.render_pdf(HTML)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
