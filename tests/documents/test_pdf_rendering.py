@@ -1,10 +1,12 @@
 """Rendering reuses one font configuration per process, embeds the shipped font and pauses the garbage
-collector only while it renders."""
+collector only while it renders; the print CSS keeps long words inside the margins."""
 
 import gc
 
 import pytest
+import weasyprint
 from django.templatetags.static import static
+from weasyprint.formatting_structure.boxes import TextBox
 
 from agreements import pdf
 from tests.documents.helpers import pdf_fonts, pdf_pages
@@ -68,3 +70,17 @@ def test_a_disabled_collector_stays_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_word_longer_than_the_line_is_broken_at_the_margin():
+    word = "https://www.eksempel.dk/bilag/" + "_".join(f"nr{number:03d}" for number in range(40))
+    html = HTML.replace("</body>", f'<div class="prose"><p>Se {word} for detaljer.</p></div></body>')
+    document = weasyprint.HTML(string=html, base_url=pdf.DOCUMENT_BASE_URL,
+                         url_fetcher=pdf.StaticFilesURLFetcher()).render(font_config=pdf._shared_font_config())
+
+    page = document.pages[0]._page_box
+    right_margin = page.margin_left + page.width  # the right edge of the page's content area
+    pieces = [box for box in page.descendants() if isinstance(box, TextBox) and "nr0" in box.text]
+    assert len(pieces) > 1  # the word is spread over several lines …
+    assert word[-20:] in pieces[-1].text
+    assert all(piece.position_x + piece.width <= right_margin + 0.01 for piece in pieces)  # … inside the margin
