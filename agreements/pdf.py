@@ -126,8 +126,9 @@ def _collector_paused() -> Iterator[None]:
     WeasyPrint allocates a few hundred thousand long-lived objects (boxes, styles, layout state) while
     it renders a long document. With the collector on, the growing heap triggers several full
     collections that walk all of it again: about a fifth of the render time of the samlet plan, for
-    no gain, since the objects are alive until the PDF is written. Paused, the objects are reclaimed
-    by the collector's next ordinary run after the render (peak memory grows by a few MB).
+    little gain, since most of the objects are alive until the PDF is written. Paused, the render's
+    cyclic garbage is freed in one pass by the collector's first run after the render (peak memory
+    grows by a few MB).
     """
     if not gc.isenabled():
         yield
