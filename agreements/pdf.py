@@ -8,13 +8,18 @@ over the network.
 
 One ``FontConfiguration`` and one image cache are shared by every render in the process (the
 ``@font-face`` fonts are loaded once); a lock serialises renders because they share them.
+
+The cyclic garbage collector is paused while WeasyPrint renders (see :func:`_collector_paused`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import posixpath
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -114,10 +119,31 @@ def _shared_font_config() -> FontConfiguration:
     return _font_config
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No automatic cyclic garbage collection inside the block; the collector's state is restored after.
+
+    WeasyPrint allocates a few hundred thousand long-lived objects (boxes, styles, layout state) while
+    it renders a long document. With the collector on, the growing heap triggers several full
+    collections that walk all of it again: about a fifth of the render time of the samlet plan, for
+    little gain, since most of the objects are alive until the PDF is written. Paused, the render's
+    cyclic garbage is freed in one pass by the collector's first run after the render (peak memory
+    grows by a few MB).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def render_pdf(html: str, *, url_fetcher: StaticFilesURLFetcher | None = None) -> bytes:
     """The PDF of a document's HTML (the same HTML the preview page shows)."""
     fetcher = url_fetcher if url_fetcher is not None else StaticFilesURLFetcher()
-    with _render_lock:
+    with _render_lock, _collector_paused():
         document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
         return document.write_pdf(font_config=_shared_font_config(), cache=_image_cache)
 

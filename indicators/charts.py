@@ -3,8 +3,10 @@
 The same SVG is shown in the browser and embedded in the WeasyPrint PDFs, so it is
 self-contained and deterministic:
 
-- no JavaScript (pygal's tooltip script and its config ``<script>`` are removed), no external
-  stylesheets or fonts (the CSS pygal generates is inlined in the SVG's ``<style>``);
+- no JavaScript (pygal's tooltip script and its config ``<script>`` are removed, and with them the
+  tooltip data and box that only the script used), no external stylesheets or fonts (the CSS is
+  inlined in the SVG's ``<style>``: pygal's base.css with the fonts plus ``chart.css``, the part of
+  pygal's own sheets these charts use — every chart of a PDF carries it, so it is kept short);
 - the chart id comes from the indicator's id (pygal would use a random uuid) and pygal's comments,
   which carry today's date, are removed — the same data always gives the same bytes;
 - values are printed on the points, in Danish number format, so the chart reads without hovering.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pygal
@@ -22,6 +25,12 @@ from pygal.style import Style
 from helhedsplan.formatting import format_number
 
 from .models import Indicator, IndicatorValue, Unit, format_with_unit
+
+#: pygal CSS template used instead of pygal's style.css and graph.css (see the file).
+CHART_CSS = Path(__file__).resolve().with_name("chart.css")
+#: What pygal adds for its tooltip script only: the data of each point and the (hidden) tooltip box.
+SCRIPT_ONLY_TAGS = {"desc"}
+SCRIPT_ONLY_CLASSES = {"tooltip-overlay"}
 
 FONT_FAMILY = "Carlito, Calibri, 'Liberation Sans', Arial, sans-serif"
 VALUE_COLOUR, BASELINE_COLOUR, OTHER_COLOUR, TARGET_COLOUR = "#0b5f8a", "#6b7785", "#d08c00", "#2e8b57"
@@ -65,13 +74,19 @@ def _danish(value) -> str:
 
 
 def _self_contained(root: ElementTree.Element) -> ElementTree.Element:
-    """Drop pygal's scripts and comments (the comments carry the render date)."""
+    """Drop pygal's scripts, what only they use, and comments (the comments carry the render date)."""
     for parent in list(root.iter()):
         for child in list(parent):
             # Comments and processing instructions have a callable tag (stdlib etree and lxml alike).
-            if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] == "script":
+            if not isinstance(child.tag, str) or _only_for_scripts(child):
                 parent.remove(child)
     return root
+
+
+def _only_for_scripts(element: ElementTree.Element) -> bool:
+    tag = element.tag.rsplit("}", 1)[-1]
+    classes = set((element.get("class") or "").split())
+    return tag == "script" or tag in SCRIPT_ONLY_TAGS or bool(classes & SCRIPT_ONLY_CLASSES)
 
 
 def _titled(root: ElementTree.Element, text: str) -> ElementTree.Element:
@@ -126,6 +141,7 @@ def indicator_chart_svg(indicator: Indicator,
         width=width,
         height=height,
         js=[],
+        css=[f"file://{CHART_CSS}"],
         disable_xml_declaration=True,
         explicit_size=True,
         print_values=True,

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from pypdf import PdfReader
 
-from indicators.charts import indicator_chart_svg
+from indicators.charts import BASELINE_COLOUR, VALUE_COLOUR, indicator_chart_svg
 from tests.factories.agreements import PlanFactory, SubAgreementFactory
 from tests.factories.indicators import ActivityIndicatorFactory, IndicatorFactory, IndicatorValueFactory
 
@@ -62,6 +62,23 @@ def test_chart_is_self_contained_and_deterministic(plan):
     assert indicator_chart_svg(indicator, values) == svg
     other = IndicatorFactory(sub_goal=indicator.sub_goal)
     assert f"chart-indikator-{other.pk}" in indicator_chart_svg(other, values)
+
+
+def test_chart_carries_only_what_a_printed_line_chart_uses(plan):
+    indicator = ActivityIndicatorFactory(sub_goal__sub_agreement=SubAgreementFactory(plan=plan),
+                                         baseline_area_value=D(5))
+    svg = indicator_chart_svg(indicator, {2022: D(18), 2023: D(31)})
+    # The point data and the hidden box of pygal's tooltip script (which is removed) are left out …
+    assert "<desc" not in svg and "tooltip-overlay" not in svg
+    # … and the stylesheet has no rules for other chart types or scripted states,
+    style = re.search(r"<style[^>]*>(.*)</style>", svg, flags=re.S).group(1)
+    for unused in ("map-element", "gauge", ".ci", ".tooltip rect", "y2", ".active", "subtle-fill"):
+        assert unused not in style
+    # but still colours and dashes the lines, hides the x guides and keeps the hover effects.
+    assert f"stroke:{VALUE_COLOUR};fill:{VALUE_COLOUR}" in style
+    assert f"stroke:{BASELINE_COLOUR};fill:{BASELINE_COLOUR}" in style and "stroke-dasharray:8,5" in style
+    assert ".vertical .axis.x .guide.line{opacity:0}" in style
+    assert ".axis.x .guides:hover .guide.line{opacity:1}" in style
 
 
 def test_chart_without_values_still_renders(plan):
