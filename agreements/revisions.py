@@ -19,6 +19,7 @@ shared between processes to be correct (the default per-process memory cache is 
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -40,6 +41,9 @@ GLOBAL = "global"
 CACHE_SECONDS = 24 * 60 * 60
 
 T = TypeVar("T")
+
+_building: dict[str, threading.Lock] = {}
+_building_guard = threading.Lock()
 
 # model → the foreign keys that lead from it to a plan (in declaration order); Plan itself → ().
 _ROUTES: dict[type[models.Model], tuple[models.Field, ...]] = {}
@@ -88,9 +92,19 @@ def cached(name: str, plan: Plan, variant: str, build: Callable[[], T], *, cache
     key = f"revisions:{name}:{plan.pk}:{variant}:{tokens(plan.pk)}"
     store = caches[cache_alias]
     value = store.get(key)
-    if value is None:
-        value = build()
-        store.set(key, value, CACHE_SECONDS)
+    if value is not None:
+        return value
+    # One build per key at a time in this process: requests that arrive while it is being built
+    # (right after an edit, say) wait for it instead of each building the same thing again.
+    with _building_guard:
+        lock = _building.setdefault(key, threading.Lock())
+    with lock:
+        value = store.get(key)
+        if value is None:
+            value = build()
+            store.set(key, value, CACHE_SECONDS)
+    with _building_guard:
+        _building.pop(key, None)
     return value
 
 

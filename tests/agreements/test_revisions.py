@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 from django.apps import apps
@@ -228,3 +230,30 @@ def test_a_cached_plan_page_costs_a_handful_of_queries(client):
     # session, user, membership with its plan, revision tokens
     assert len(warm) <= 4, [q["sql"] for q in warm.captured_queries]
     assert len(cold) > 3 * len(warm)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_for_the_same_missing_entry_build_it_once():
+    plan = PlanFactory()
+    builds = []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.3)
+        return "built"
+
+    results = []
+
+    def request():
+        try:
+            results.append(revisions.cached("test", plan, "x", build))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["built"] * 4
+    assert len(builds) == 1
