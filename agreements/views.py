@@ -7,6 +7,8 @@ user cannot see answer 404, actions their role does not allow answer 403.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,24 +84,32 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     """The dashboard: the user's plans, the status of each document, open findings, recent changes."""
     plans = list(selectors.plans_visible_to(request.user).select_related("pulje", "municipality"))
     member_plan_ids = set(request.user.plan_memberships.values_list("plan_id", flat=True))
+    today = timezone.localdate()
     cards = []
     for plan in plans:
         if plan.pk not in member_plan_ids:
             continue
-        findings = plan_findings(plan)
-        cards.append({
-            "plan": plan,
-            "access": selectors.plan_access(request.user, plan),
-            "documents": selectors.plan_documents(plan),
-            "errors": [f for f in findings if f.is_error],
-            "warnings": [f for f in findings if not f.is_error],
-        })
+        access = selectors.plan_access(request.user, plan)
+        cards.append({"plan": plan, "html": revisions.cached(
+            "dashboard_card", plan, f"{access.cache_variant}:{today}", partial(_plan_card, access))})
     member_plans = [card["plan"] for card in cards]
     return render(request, "agreements/dashboard.html", {
         "cards": cards,
         "other_plans": [plan for plan in plans if plan.pk not in member_plan_ids],
         "recent_changes": history.plan_changes(member_plans, limit=10) if member_plans else [],
     })
+
+
+def _plan_card(access: selectors.PlanAccess) -> str:
+    """One plan's card on the dashboard (cached per plan revision, role and day)."""
+    findings = plan_findings(access.plan)
+    return render_to_string("agreements/_plan_card.html", {"card": {
+        "plan": access.plan,
+        "access": access,
+        "documents": selectors.plan_documents(access.plan),
+        "errors": [f for f in findings if f.is_error],
+        "warnings": [f for f in findings if not f.is_error],
+    }})
 
 
 def _plan_detail_parts(access: selectors.PlanAccess) -> dict[str, str]:

@@ -19,6 +19,7 @@ from agreements import revisions
 from agreements.models import (
     Clause,
     Contact,
+    DocumentStatus,
     FocusArea,
     Organisation,
     PlanMembership,
@@ -257,3 +258,19 @@ def test_concurrent_requests_for_the_same_missing_entry_build_it_once():
         thread.join()
     assert results == ["built"] * 4
     assert len(builds) == 1
+
+
+def test_the_dashboard_card_follows_changes_to_its_plan(client):
+    sub_agreement = SubAgreementFactory()
+    plan = sub_agreement.plan
+    client.force_login(PlanMembershipFactory(plan=plan).user)
+    dashboard = reverse("agreements:plan_list")
+    assert "Nyt plannavn" not in client.get(dashboard).content.decode()
+    plan.name = "Nyt plannavn"
+    plan.save()
+    page = client.get(dashboard).content.decode()
+    assert "Nyt plannavn" in page
+    sub_agreement.status = DocumentStatus.SUBMITTED
+    sub_agreement.save()
+    assert "Til behandling" not in page
+    assert "Til behandling" in client.get(dashboard).content.decode()
