@@ -14,12 +14,15 @@ from . import documents, pdf, revisions, selectors
 from .models import Plan
 
 
-def _document(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> documents.Document:
-    plan = selectors.get_plan_for_user(request.user, slug)
+def _build(plan: Plan, kind: str, area: str | None) -> documents.Document:
     try:
         return documents.build_document(plan=plan, kind=kind, area_slug=area)
     except documents.DocumentNotFound as error:
         raise Http404(str(error)) from error
+
+
+def _document(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> documents.Document:
+    return _build(selectors.get_plan_for_user(request.user, slug), kind, area)
 
 
 def _preview(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
@@ -49,14 +52,7 @@ def cached_pdf(plan: Plan, name: str, build: Callable[[], documents.Document]) -
 
 def _pdf(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, slug)
-
-    def build() -> documents.Document:
-        try:
-            return documents.build_document(plan=plan, kind=kind, area_slug=area)
-        except documents.DocumentNotFound as error:
-            raise Http404(str(error)) from error
-
-    return cached_pdf(plan, f"{kind}:{area or ''}", build)
+    return cached_pdf(plan, f"{kind}:{area or ''}", lambda: _build(plan, kind, area))
 
 
 @login_required
