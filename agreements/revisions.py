@@ -5,8 +5,8 @@ Every save, delete and many-to-many change of a model in ``agreements``, ``budge
 
 - a model that reaches a plan through its foreign keys (an activity → its delaftale → the plan)
   replaces the token ``plan:<id>``;
-- a model shared by all plans (organisations, contacts, clauses, puljer, indsatsområder, users)
-  replaces the token ``global``.
+- a model shared by all plans (organisations, contacts, clauses, puljer, indsatsområder, users and
+  their groups) replaces the token ``global``.
 
 Writes that bypass model signals (``bulk_create_with_history`` in the budget import, queryset
 ``update()``) call ``bump_plan`` themselves. A rolled-back transaction rolls its new token back
@@ -26,9 +26,10 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from simple_history.models import HistoricalChanges
 
@@ -38,6 +39,7 @@ WATCHED_APPS = ("agreements", "budgets", "indicators")
 # Bookkeeping that no page shows as plan data.
 IGNORED_MODELS: tuple[type[models.Model], ...] = (Revision, LbfExport)
 GLOBAL = "global"
+PLAN_PREFIX = "plan:"
 CACHE_SECONDS = 24 * 60 * 60
 
 T = TypeVar("T")
@@ -52,7 +54,7 @@ _SHARED: set[type[models.Model]] = set()
 
 
 def plan_key(plan_id: int) -> str:
-    return f"plan:{plan_id}"
+    return f"{PLAN_PREFIX}{plan_id}"
 
 
 def _new_token(key: str) -> None:
@@ -81,6 +83,34 @@ def tokens(plan_id: int) -> str:
         if key not in found:
             found[key] = Revision.objects.get_or_create(key=key, defaults={"token": uuid.uuid4()})[0].token
     return ".".join(found[key].hex for key in keys)
+
+
+def _hex(token: uuid.UUID | str) -> str:
+    return token.hex if isinstance(token, uuid.UUID) else uuid.UUID(token).hex  # SQLite stores hex text
+
+
+def tokens_for_slug(slug: str) -> tuple[int, str] | None:
+    """The id of the plan with this slug and its ``tokens(id)``, or None (no such plan, or a token
+    not created yet: ``tokens`` creates it).
+
+    One small query before anything else is read; it is on the path of every repeated plan page
+    visit, so it is written as SQL: the ORM spends about four times as long compiling the equivalent
+    subqueries as the database spends answering them.
+    """
+    quote = connection.ops.quote_name
+    plan_id, slug_column = quote(Plan._meta.pk.column), quote(Plan._meta.get_field("slug").column)
+    key_column, token_column = (quote(Revision._meta.get_field(name).column) for name in ("key", "token"))
+    revision = quote(Revision._meta.db_table)
+    sql = (f"SELECT p.{plan_id}, g.{token_column}, r.{token_column} FROM {quote(Plan._meta.db_table)} p "
+           f"LEFT JOIN {revision} g ON g.{key_column} = %s "
+           f"LEFT JOIN {revision} r ON r.{key_column} = (%s || CAST(p.{plan_id} AS VARCHAR(20))) "
+           f"WHERE p.{slug_column} = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [GLOBAL, PLAN_PREFIX, slug])
+        row = cursor.fetchone()
+    if row is None or row[1] is None or row[2] is None:
+        return None
+    return row[0], f"{_hex(row[1])}.{_hex(row[2])}"
 
 
 def cached(name: str, plan: Plan, variant: str, build: Callable[[], T], *, cache_alias: str = "default") -> T:
@@ -190,6 +220,7 @@ def connect() -> None:
             _SHARED.add(model)
         else:
             _ROUTES[model] = route
+    _SHARED.add(Group)  # group membership decides who sees every plan (the LBF group)
     post_save.connect(_on_save, dispatch_uid="revisions-save")
     post_delete.connect(_on_delete, dispatch_uid="revisions-delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="revisions-m2m")

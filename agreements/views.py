@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from helhedsplan.findings import plan_findings
 
-from . import diff, history, revisions, selectors, services, snapshots, workflow
+from . import diff, history, page_cache, revisions, selectors, services, snapshots, workflow
 from .forms import (
     ActivityForm,
     ActivityFormSet,
@@ -136,6 +136,10 @@ def _plan_detail_parts(access: selectors.PlanAccess) -> dict[str, str]:
 
 @login_required
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return page_cache.personal_page(request, slug, partial(_plan_detail, request, slug))
+
+
+def _plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     access = selectors.get_plan_access(request.user, slug, related=False)  # the cached parts need no more
     plan = access.plan
     parts = revisions.cached("plan_detail", plan, f"{access.cache_variant}:{timezone.localdate()}",
