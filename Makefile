@@ -29,8 +29,9 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite's sessions go to a throwaway directory, not the one `make run` uses.
 test: setup
-	$(VENV)/bin/pytest
+	sessions=$$(mktemp -d); trap 'rm -rf "$$sessions"' EXIT; SESSION_FILE_PATH=$$sessions $(VENV)/bin/pytest
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -158,6 +158,16 @@ CACHES = {
     },
 }
 
+# --- Sessions (issue 8) ---------------------------------------------------------------------------
+# Django's file session backend: every signed-in request reads its session, and a file (JSON, signed,
+# mode 0600) costs a fraction of a database query while the worker processes of one server still
+# share it: logging out deletes the file, which ends the session in every process at once. Several
+# app servers need a shared SESSION_FILE_PATH (or SESSION_ENGINE "django.contrib.sessions.backends.db").
+# ``manage.py clearsessions`` removes expired files (the systemd example runs it at every start).
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.file")
+SESSION_FILE_PATH = os.environ.get("SESSION_FILE_PATH", str(BASE_DIR / "var" / "sessions"))
+Path(SESSION_FILE_PATH).mkdir(mode=0o700, parents=True, exist_ok=True)
+
 # --- Login throttling (django-axes; issue 6) -----------------------------------------------------
 # After AXES_FAILURE_LIMIT failed logins for the same username from the same IP address the login is
 # refused for AXES_COOLOFF_TIME hours and a Danish page explains why. An administrator can lift the

@@ -25,6 +25,8 @@ from tests.factories.agreements import (
 
 pytestmark = pytest.mark.django_db
 
+# A kept page: the user and the plan's revision tokens (the session is a file, see settings).
+WARM = 2
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -54,7 +56,7 @@ def test_a_repeated_visit_is_served_whole_until_the_plan_changes():
     client = signed_in(PlanMembershipFactory(plan=plan).user)
     cold, first = queries(client, plan_url(plan))
     warm, second = queries(client, plan_url(plan))
-    assert warm == 3  # session, user, the plan's revision tokens
+    assert warm == WARM
     assert second == first
     ActivityFactory(sub_agreement=sub_agreement, name="Lektiecafé Nord")
     changed, third = queries(client, plan_url(plan))
@@ -68,8 +70,8 @@ def test_the_first_visit_of_a_browser_without_a_csrf_cookie_is_not_kept():
     client.force_login(PlanMembershipFactory(plan=plan).user)
     first, _ = queries(client, plan_url(plan))  # no CSRF cookie yet: rendered with a new secret
     second, _ = queries(client, plan_url(plan))  # with the cookie: rendered and kept
-    assert second > 3
-    assert queries(client, plan_url(plan))[0] == 3
+    assert second > WARM
+    assert queries(client, plan_url(plan))[0] == WARM
 
 
 def test_each_user_gets_their_own_page():
@@ -107,7 +109,7 @@ def test_a_kept_page_forms_work_and_each_browser_has_its_own_secret():
     for _ in range(2):
         laptop_page = laptop.get(plan_url(plan)).content.decode()
         phone_page = phone.get(plan_url(plan)).content.decode()
-    assert queries(laptop, plan_url(plan))[0] == 3  # the laptop's page is kept
+    assert queries(laptop, plan_url(plan))[0] == WARM  # the laptop's page is kept
     comment_url = reverse("agreements:plan_comment", kwargs={"slug": plan.slug})
     # The phone's kept page is its own: its tokens are refused with the laptop's cookie and vice versa.
     refused = laptop.post(comment_url, {"text": "Forkert", "csrfmiddlewaretoken": TOKEN.findall(phone_page)[-1]})
@@ -128,7 +130,7 @@ def test_a_message_is_shown_once_on_a_fresh_page_and_the_next_visit_is_kept_agai
     assert "Skriv en kommentar, før du gemmer." in response.content.decode()  # nothing changed but the message
     count, page = queries(client, plan_url(plan))
     assert "Skriv en kommentar" not in page
-    assert count == 3
+    assert count == WARM
 
 
 def test_access_taken_away_through_each_route_ends_the_kept_page():
@@ -141,7 +143,7 @@ def test_access_taken_away_through_each_route_ends_the_kept_page():
     clients = {user.pk: signed_in(user) for user in (member, lbf_reader, lbf_group_reader, superuser)}
     for client in clients.values():
         client.get(plan_url(plan))
-        assert queries(client, plan_url(plan))[0] == 3
+        assert queries(client, plan_url(plan))[0] == WARM
 
     PlanMembership.objects.filter(user=member, plan=plan).delete()
     lbf_group.user_set.remove(lbf_reader)  # from the group's side: the user is not saved
