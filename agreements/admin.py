@@ -7,14 +7,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Activity,
     AgreementParty,
-    Approval,
     Clause,
     Comment,
     Contact,
     FocusArea,
     HousingArea,
     HousingDepartment,
-    LbfExport,
     Milestone,
     Organisation,
     Plan,
@@ -145,6 +143,7 @@ class StrategicAgreementAdmin(SimpleHistoryAdmin):
     search_fields = ["plan__name"]
     list_select_related = ["plan"]
     inlines = [AgreementPartyInline]
+    readonly_fields = ["status"]  # moved by the bestyrelse workflow only
 
 
 @admin.register(AgreementParty)
@@ -180,6 +179,7 @@ class SubAgreementAdmin(SimpleHistoryAdmin):
     search_fields = ["plan__name", "focus_area__name", "initiative_name"]
     list_select_related = ["plan", "focus_area"]
     inlines = [SubAgreementPartyInline, ActivityInline, StaffResourceInline]
+    readonly_fields = ["status"]  # moved by the bestyrelse workflow only
 
 
 @admin.register(SubAgreementParty)
@@ -223,29 +223,6 @@ class PlanMembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user", "plan"]
 
 
-@admin.register(Approval)
-class ApprovalAdmin(SimpleHistoryAdmin):
-    """Approvals are frozen snapshots: the admin shows them, never adds, edits or deletes them."""
-
-    list_display = ["title", "plan", "kind", "number", "meeting_date", "approved_by_name", "requires_lbf_approval"]
-    list_filter = ["plan", "kind", "requires_lbf_approval"]
-    search_fields = ["title", "referat", "plan__name"]
-    list_select_related = ["plan"]
-    date_hierarchy = "meeting_date"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Comment)
 class CommentAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "sub_agreement", "author", "created_at"]
@@ -254,7 +231,7 @@ class CommentAdmin(SimpleHistoryAdmin):
     list_select_related = ["plan", "sub_agreement__focus_area", "author"]
 
 
-# --- Milepæle and LBF-udtræk (issue 7) -----------------------------------------------------------------
+# --- Milepæle -----------------------------------------------------------------
 
 @admin.register(Milestone)
 class MilestoneAdmin(SimpleHistoryAdmin):
@@ -262,18 +239,3 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "plan"]
     search_fields = ["title", "plan__name"]
     list_select_related = ["plan", "focus_area"]
-
-
-@admin.register(LbfExport)
-class LbfExportAdmin(admin.ModelAdmin):
-    """Read-only: exports are made by the export task."""
-
-    list_display = ["created_at", "requested_by", "status", "as_of", "file_size", "expires_at"]
-    list_filter = ["status"]
-    readonly_fields = [field.name for field in LbfExport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -7,6 +7,9 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Aftaler"
 
     def ready(self) -> None:
-        from . import revisions
+        from helhedsplan import findings
 
+        from . import checks, permissions, revisions  # noqa: F401  (permissions registers the rules)
+
+        findings.register(findings=checks.plan_findings)
         revisions.connect()

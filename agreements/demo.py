@@ -7,19 +7,16 @@ it is (users may have edited it) unless ``reset`` is asked for.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
-from . import services, workflow
+from . import services
 from .models import (
     AgreementParty,
-    Approval,
     Clause,
     Contact,
     FocusArea,
@@ -30,7 +27,6 @@ from .models import (
     Pulje,
     StaffResource,
     StrategicAgreement,
-    SubAgreement,
     SubAgreementParty,
 )
 
@@ -217,55 +213,3 @@ def load_plan(data: dict) -> Plan:
 
 def demo_plan_data() -> list[dict]:
     return [read_json(DEMO_DIR / f"{slug}.json") for slug in DEMO_PLAN_SLUGS if (DEMO_DIR / f"{slug}.json").exists()]
-
-
-# --- Demo approvals ---------------------------------------------------------------------------------
-# The demo plans come with their documents approved once, so "current delaftaler" and an LBF-udtræk of
-# the demo data have content. Recorded as approvals given outside the system, by an inactive system
-# user that cannot log in; dated one month after each plan started.
-
-DEMO_APPROVER = "demo-bestyrelse"
-DEMO_REFERAT = "Referat af bestyrelsesmøde (demodata)"
-
-
-def demo_approver():
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
-        username=DEMO_APPROVER, defaults={"first_name": "Bestyrelsen", "last_name": "(demodata)", "is_active": False},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
-
-
-def demo_meeting_date(plan: Plan) -> date:
-    return min(plan.start_date + timedelta(days=30), plan.end_date, timezone.localdate())
-
-
-@transaction.atomic
-def approve_demo_plan(plan: Plan, *, render_pdfs: bool = False) -> list[Approval]:
-    """Approve the plan's strategic agreement and delaftaler once (nothing if any approval exists).
-
-    Call it after every app has loaded its part of the plan: the snapshot holds all of it. Rendering
-    the PDFs takes most of the time (about a second each), so by default they are left to the
-    background task ``agreements.tasks.render_approval_pdfs`` (``workflow.approval_fill_pdf``).
-    """
-    if Approval.objects.filter(plan=plan).exists():
-        return []
-    by = demo_approver()
-    meeting = demo_meeting_date(plan)
-    documents: list = list(StrategicAgreement.objects.filter(plan=plan))
-    documents += list(SubAgreement.objects.filter(plan=plan).select_related("focus_area", "plan"))
-    return [
-        workflow.approval_record_external(document=document, recorded_by=by, meeting_date=meeting,
-                                          referat=DEMO_REFERAT, approved_by_name="Bestyrelsen (demodata)",
-                                          render_pdf=render_pdfs)
-        for document in documents
-    ]
-
-
-def approve_demo_plans(*, render_pdfs: bool = False) -> int:
-    """Approve every demo plan that has no approval yet; returns the number of approvals made."""
-    return sum(len(approve_demo_plan(plan, render_pdfs=render_pdfs))
-               for plan in Plan.objects.filter(slug__in=DEMO_PLAN_SLUGS))

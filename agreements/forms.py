@@ -12,7 +12,9 @@ from .models import (
     Contact,
     FocusArea,
     HousingArea,
+    Milestone,
     Organisation,
+    Plan,
     PlanFocusArea,
     StaffResource,
     StrategicAgreement,
@@ -269,3 +271,40 @@ class NewSubAgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["focus_area"].queryset = FocusArea.objects.filter(
             plan_focus_areas__plan=plan).exclude(sub_agreements__plan=plan)
+
+
+# --- Milepæle, beredskabsplan and the public page ------------------------------------------------
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "focus_area", "due_date", "status", "done_date", "note"]
+        widgets = {"due_date": DateInput(), "done_date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(plan_focus_areas__plan=plan) \
+            .order_by("plan_focus_areas__order", "order")
+        self.fields["focus_area"].empty_label = "Hele helhedsplanen"
+
+
+class BeredskabsplanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["beredskabsplan"]
+        widgets = {"beredskabsplan": forms.Textarea(attrs={"rows": 18})}
+
+
+class PublicPageForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["public_page_enabled", "public_intro"]
+        widgets = {"public_intro": forms.Textarea(attrs={"rows": 5})}

@@ -76,27 +76,3 @@ def milestones_by_focus_area(plan: Plan) -> list[tuple[str, list[Milestone]]]:
     for milestones in groups.values():  # an indsatsområde no longer chosen
         result.append((milestones[0].focus_area.name, milestones))
     return result
-
-
-def milepaelsplan_document(plan: Plan):
-    """The milepælsplan as a document of the documents pipeline (HTML preview and PDF, same template).
-
-    It is a working plan, not a document the bestyrelse approves, so it carries no draft watermark.
-    """
-    from django.urls import reverse
-
-    from .documents import Document
-
-    context = {
-        "plan": plan,
-        "document_kind": "milepaelsplan",
-        "document_title": "Milepælsplan",
-        "generated_on": timezone.localdate(),
-        "approval": {"not_required": True},
-        "groups": milestones_by_focus_area(plan),
-        "pdf_url": reverse("agreements:milestone_document_pdf", kwargs={"slug": plan.slug}),
-        "preview_url": reverse("agreements:milestone_document", kwargs={"slug": plan.slug}),
-        "plan_url": reverse("agreements:milestone_list", kwargs={"slug": plan.slug}),
-    }
-    return Document("milepaelsplan", "Milepælsplan", "documents/milepaelsplan.html", context,
-                    f"{plan.slug}-milepaelsplan.pdf")

@@ -84,6 +84,8 @@ class Organisation(models.Model):
     kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.OTHER)
     address = models.CharField("adresse", max_length=200, blank=True)
     website = models.URLField("hjemmeside", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="oprettet af", editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -104,6 +106,8 @@ class Contact(models.Model):
     title = models.CharField("funktion/titel", max_length=200, blank=True)
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField("telefon", max_length=40, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="oprettet af", editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -259,11 +263,14 @@ class HousingDepartment(models.Model):
 
 
 class DocumentStatus(models.TextChoices):
-    """Where an agreement document is in the bestyrelse's approval workflow."""
+    """Whether the secretariat has sent an agreement document to the bestyrelse.
+
+    "Godkendt" is not stored: a document is approved exactly while its content equals its latest
+    approval snapshot (``helhedsplan.approvals.state``).
+    """
 
     DRAFT = "kladde", "Kladde"
     SUBMITTED = "til_behandling", "Til behandling i bestyrelsen"
-    APPROVED = "godkendt", "Godkendt"
 
 
 class VersionedDocument(models.Model):
@@ -274,7 +281,7 @@ class VersionedDocument(models.Model):
     that bypasses the service (the admin, scripts) still bumps the number so open editors notice.
     """
 
-    status = models.CharField("status", max_length=20, choices=DocumentStatus.choices,
+    status = models.CharField("sendt til bestyrelsen", max_length=20, choices=DocumentStatus.choices,
                               default=DocumentStatus.DRAFT)
     version = models.PositiveIntegerField("version", default=1, editable=False)
 
@@ -308,10 +315,6 @@ class StrategicAgreement(VersionedDocument):
     )
     section_7_evaluation = models.TextField("7. Lokal evaluering", blank=True)
     section_8_revision = models.TextField("8. Revision af samarbejdsaftalen", blank=True)
-    lbf_approval_required = models.BooleanField(
-        "kræver LBF-godkendelse", default=False,
-        help_text="Sættes når en godkendt samarbejdsaftale ændres (DESIGN.md §3 regel 8).",
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -579,109 +582,6 @@ class PlanMembership(models.Model):
         return f"{self.user} – {self.plan} ({self.get_role_display()})"
 
 
-class Approval(models.Model):
-    """A frozen bestyrelse approval of a delaftale or the strategic agreement (DESIGN.md §3 rule 9).
-
-    Holds what was approved — structured JSON of the document and its children, and the rendered
-    PDF — with the meeting date, the referat reference and the approving user. Nothing of it changes
-    after it is saved; the only later facts are LBF's approval date (for a changed strategic
-    agreement) and the PDF when it could not be rendered at approval time, each filled once.
-    """
-
-    class Kind(models.TextChoices):
-        SUBAGREEMENT = "delaftale", "Delaftale"
-        STRATEGIC = "samarbejdsaftale", "Strategisk samarbejdsaftale"
-
-    FILL_ONCE_FIELDS = ("pdf", "lbf_approved_on", "lbf_recorded_by")
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals", verbose_name="helhedsplan")
-    kind = models.CharField("dokument", max_length=20, choices=Kind.choices)
-    sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="approvals", verbose_name="delaftale")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="approvals", verbose_name="indsatsområde")
-    strategic_agreement = models.ForeignKey(StrategicAgreement, on_delete=models.SET_NULL, null=True, blank=True,
-                                            related_name="approvals", verbose_name="samarbejdsaftale")
-    number = models.PositiveIntegerField("godkendt version nr.")
-    document_version = models.PositiveIntegerField("dokumentets versionsnummer ved godkendelsen")
-    title = models.CharField("titel", max_length=300)
-    data = models.JSONField("godkendt indhold (JSON)")
-    meeting_date = models.DateField("dato for bestyrelsesmødet")
-    referat = models.CharField("referat (reference)", max_length=300)
-    approved_at = models.DateTimeField("godkendelsesdato", default=timezone.now)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="godkendt af")
-    approved_by_name = models.CharField("godkendt af (navn)", max_length=300)
-    pdf = models.BinaryField("PDF", null=True, blank=True, editable=False)
-    requires_lbf_approval = models.BooleanField("kræver LBF-godkendelse", default=False)
-    lbf_approved_on = models.DateField("LBF's godkendelsesdato", null=True, blank=True)
-    lbf_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="+", verbose_name="LBF-godkendelse registreret af")
-    history = HistoricalRecords(excluded_fields=["pdf", "data"])
-
-    class Meta:
-        verbose_name = "godkendelse"
-        verbose_name_plural = "godkendelser"
-        ordering = ["plan", "kind", "focus_area", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "focus_area", "number"], condition=Q(kind="delaftale"),
-                                    name="approval_unique_subagreement_number"),
-            models.UniqueConstraint(fields=["plan", "number"], condition=Q(kind="samarbejdsaftale"),
-                                    name="approval_unique_strategic_number"),
-            models.CheckConstraint(
-                condition=(Q(kind="delaftale", focus_area__isnull=False)
-                           | Q(kind="samarbejdsaftale", focus_area__isnull=True)),
-                name="approval_kind_matches_document",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} – godkendt {format_date(self.meeting_date)} (version {self.number})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            self._refuse_changes_to_frozen_fields()
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        name = "subagreement_approval" if self.kind == self.Kind.SUBAGREEMENT else "strategic_approval"
-        return reverse(f"agreements:{name}", kwargs=self._url_kwargs())
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("En godkendelse kan ikke slettes.")
-
-    def _refuse_changes_to_frozen_fields(self) -> None:
-        stored = Approval.objects.filter(pk=self.pk).values().first()
-        if stored is None:
-            return
-        for field in self._meta.concrete_fields:
-            old = stored[field.attname]
-            new = getattr(self, field.attname)
-            if field.name in self.FILL_ONCE_FIELDS:
-                if old not in (None, b"") and _normalise(old) != _normalise(new):
-                    raise ValidationError(f"»{field.verbose_name}« er allerede udfyldt og kan ikke ændres.")
-            elif _normalise(old) != _normalise(new):
-                raise ValidationError("En godkendelse kan ikke ændres, når den er gemt.")
-
-    @property
-    def has_pdf(self) -> bool:
-        return bool(self.pdf)
-
-    def _url_kwargs(self) -> dict:
-        kwargs = {"slug": self.plan.slug, "number": self.number}
-        if self.kind == self.Kind.SUBAGREEMENT:
-            kwargs["area"] = self.focus_area.slug
-        return kwargs
-
-    def get_pdf_url(self) -> str:
-        name = "subagreement_approval_pdf" if self.kind == self.Kind.SUBAGREEMENT else "strategic_approval_pdf"
-        return reverse(f"agreements:{name}", kwargs=self._url_kwargs())
-
-
-def _normalise(value):
-    return bytes(value) if isinstance(value, memoryview) else value
-
-
 class Comment(models.Model):
     """A comment of a bestyrelse or secretariat member on a delaftale or the strategic agreement."""
 
@@ -757,67 +657,6 @@ class Milestone(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_date < timezone.localdate()
-
-
-class LbfExport(models.Model):
-    """One requested LBF-udtræk (a ZIP of current delaftaler), built in the background.
-
-    Not user-edited (the export task writes it), so it keeps no history; the file lies under
-    ``MEDIA_ROOT`` until ``expires_at`` and is only served through the access-checked download view.
-    """
-
-    class Status(models.TextChoices):
-        QUEUED = "venter", "Venter"
-        RUNNING = "koerer", "I gang"
-        DONE = "faerdig", "Færdig"
-        FAILED = "fejlet", "Fejlet"
-        EXPIRED = "udloebet", "Udløbet"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lbf_exports",
-                                     verbose_name="bestilt af")
-    plan_slugs = models.JSONField("helhedsplaner", default=list, blank=True, help_text="Tom: alle planer.")
-    as_of = models.DateField("gældende pr.", null=True, blank=True)
-    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.QUEUED)
-    steps_done = models.PositiveIntegerField("trin udført", default=0)
-    steps_total = models.PositiveIntegerField("trin i alt", default=0)
-    current_step = models.CharField("arbejder på", max_length=300, blank=True)
-    error = models.TextField("fejl", blank=True)
-    file_name = models.CharField("fil", max_length=300, blank=True)
-    file_size = models.PositiveBigIntegerField("filstørrelse (bytes)", default=0)
-    task_id = models.CharField("baggrundsopgave", max_length=64, blank=True)
-    created_at = models.DateTimeField("bestilt", default=timezone.now)
-    started_at = models.DateTimeField("startet", null=True, blank=True)
-    finished_at = models.DateTimeField("færdig", null=True, blank=True)
-    expires_at = models.DateTimeField("slettes", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "LBF-udtræk"
-        verbose_name_plural = "LBF-udtræk"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"LBF-udtræk {self.created_at:%d.%m.%Y %H:%M} ({', '.join(self.plan_slugs) or 'alle planer'})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("agreements:lbf_export_status", kwargs={"pk": self.pk})
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return int(100 * self.steps_done / self.steps_total) if self.steps_total else 0
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
-
-    @property
-    def download_name(self) -> str:
-        when = timezone.localtime(self.created_at).strftime("%Y-%m-%d-%H%M")
-        scope = self.plan_slugs[0] if len(self.plan_slugs) == 1 else "helhedsplaner"
-        suffix = f"-pr-{self.as_of.isoformat()}" if self.as_of else ""
-        return f"lbf-udtraek-{scope}{suffix}-{when}.zip"
 
 
 class Revision(models.Model):

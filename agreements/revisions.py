@@ -31,13 +31,10 @@ from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from simple_history.models import HistoricalChanges
+from simple_history.models import HistoricalChanges, registered_models
 
-from .models import LbfExport, Plan, Revision
+from .models import Plan, Revision
 
-WATCHED_APPS = ("agreements", "budgets", "indicators")
-# Bookkeeping that no page shows as plan data.
-IGNORED_MODELS: tuple[type[models.Model], ...] = (Revision, LbfExport)
 GLOBAL = "global"
 PLAN_PREFIX = "plan:"
 CACHE_SECONDS = 24 * 60 * 60
@@ -146,7 +143,7 @@ def _route(model: type[models.Model], visiting: frozenset = frozenset()) -> tupl
     hops = []
     for field in model._meta.concrete_fields:
         target = field.related_model if field.is_relation else None
-        if target is None or target in visiting or target._meta.app_label not in WATCHED_APPS:
+        if target is None or target in visiting or not _is_user_data(target):
             continue
         if _route(target, visiting | {model}) is not None:
             hops.append(field)
@@ -207,15 +204,19 @@ def _on_m2m(sender, instance, action, **kwargs) -> None:
         _changed(instance)
 
 
+def _is_user_data(model: type[models.Model]) -> bool:
+    """Data users edit is what pages show: every such model keeps a history (``HistoricalRecords``);
+    bookkeeping (revision tokens, export jobs, sessions) keeps none."""
+    return model in registered_models.values() and not issubclass(model, HistoricalChanges)
+
+
 def connect() -> None:
     """Map every watched model and connect the signals (``AgreementsConfig.ready``)."""
     user_model = get_user_model()
     for model in apps.get_models():
-        if model._meta.app_label not in WATCHED_APPS and model is not user_model:
+        if not _is_user_data(model) and model is not user_model:
             continue
-        if issubclass(model, HistoricalChanges) or model in IGNORED_MODELS:
-            continue
-        route = _route(model) if model._meta.app_label in WATCHED_APPS else None
+        route = _route(model) if _is_user_data(model) else None
         if route is None:
             _SHARED.add(model)
         else:

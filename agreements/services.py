@@ -19,7 +19,6 @@ from .models import (
     Clause,
     Comment,
     Contact,
-    DocumentStatus,
     Organisation,
     Plan,
     PlanFocusArea,
@@ -61,7 +60,6 @@ def subagreement_update(*, sub_agreement: SubAgreement, **fields: Any) -> SubAgr
     """Change delaftale fields without an editor's version (scripts, imports); use ``subagreement_save``
     from editors so concurrent edits are refused."""
     _apply(sub_agreement, fields)
-    mark_changed(sub_agreement)
     sub_agreement.full_clean()
     sub_agreement.save()
     return sub_agreement
@@ -112,17 +110,6 @@ def claim_version(document: SubAgreement | StrategicAgreement, expected_version:
         raise VersionConflict(document, expected_version, current)
     document.version = expected_version + 1
     document._version_claimed = True
-
-
-def mark_changed(document: SubAgreement | StrategicAgreement) -> None:
-    """Editing an approved document starts a new draft; its last approval stays the current version.
-
-    A changed strategic agreement that has been approved before needs LBF's approval too (rule 8).
-    """
-    if document.status == DocumentStatus.APPROVED:
-        document.status = DocumentStatus.DRAFT
-    if isinstance(document, StrategicAgreement) and document.approvals.exists():
-        document.lbf_approval_required = True
 
 
 @dataclass
@@ -178,7 +165,6 @@ def subagreement_save(*, sub_agreement: SubAgreement, expected_version: int, fie
         return False
     claim_version(sub_agreement, expected_version)
     _apply(sub_agreement, changed)
-    mark_changed(sub_agreement)
     sub_agreement.full_clean()
     sub_agreement.save()
     _apply_children(parties, parent_field="sub_agreement", parent=sub_agreement)
@@ -200,7 +186,6 @@ def activity_save(*, activity: Activity, expected_version: int, fields: dict[str
     if housing_areas is not None:
         _check_same_plan(sub_agreement.plan, housing_areas)
     claim_version(sub_agreement, expected_version)
-    mark_changed(sub_agreement)
     sub_agreement.save()
     _apply(activity, fields or {})
     if activity.order in (None, ""):
@@ -230,7 +215,6 @@ def strategic_agreement_save(*, agreement: StrategicAgreement, expected_version:
         return False
     claim_version(agreement, expected_version)
     _apply(agreement, changed)
-    mark_changed(agreement)
     agreement.full_clean()
     agreement.save()
     _apply_children(parties, parent_field="agreement", parent=agreement)
@@ -259,10 +243,10 @@ def comment_add(*, plan: Plan, author: AbstractBaseUser, text: str,
 
 
 @transaction.atomic
-def clause_save(*, clause: Clause, fields: dict[str, Any], by: AbstractBaseUser | None = None) -> Clause:
-    """Create (``clause.pk is None``) or change an eksempelklausul."""
-    _apply(clause, fields)
-    if clause.pk is None and by is not None:
+def clause_save(*, clause: Clause, by: AbstractBaseUser, category: str, title: str, text: str) -> Clause:
+    """Create a clause (``by`` becomes its creator) or change one; the caller checks the permission."""
+    clause.category, clause.title, clause.text = category, title, text
+    if clause.pk is None:
         clause.created_by = by
     clause.full_clean()
     clause.save()
@@ -270,17 +254,26 @@ def clause_save(*, clause: Clause, fields: dict[str, Any], by: AbstractBaseUser 
 
 
 @transaction.atomic
-def organisation_save(*, organisation: Organisation, fields: dict[str, Any]) -> Organisation:
-    _apply(organisation, fields)
+def organisation_save(*, organisation: Organisation, by: AbstractBaseUser, name: str, short_name: str = "",
+                      kind: str = Organisation.Kind.OTHER, address: str = "", website: str = "") -> Organisation:
+    """Create an organisation (``by`` becomes its creator) or change one; the caller checks the permission."""
+    organisation.name, organisation.short_name, organisation.kind = name, short_name, kind
+    organisation.address, organisation.website = address, website
+    if organisation.pk is None:
+        organisation.created_by = by
     organisation.full_clean()
     organisation.save()
     return organisation
 
 
 @transaction.atomic
-def contact_save(*, contact: Contact, fields: dict[str, Any]) -> Contact:
-    _apply(contact, fields)
+def contact_save(*, contact: Contact, by: AbstractBaseUser, organisation: Organisation, name: str, title: str = "",
+                 email: str = "", phone: str = "") -> Contact:
+    """Create a contact person (``by`` becomes its creator) or change one; the caller checks the permission."""
+    contact.organisation, contact.name, contact.title, contact.email, contact.phone = (
+        organisation, name, title, email, phone)
+    if contact.pk is None:
+        contact.created_by = by
     contact.full_clean()
     contact.save()
     return contact
-

@@ -1,7 +1,7 @@
 """Structured JSON of an agreement document and its children.
 
 An approval freezes this JSON (``Approval.data``); "ændringer siden sidste godkendelse" compares the
-JSON of today's data with it (``agreements.diff``). The format is plain and self-describing so a
+JSON of today's data with it (``helhedsplan.approvals.diff``). The format is plain and self-describing so a
 snapshot stays readable after the models change:
 
     {"schema": 1, "kind": "delaftale", "title": …, "plan": {"slug", "name"},
@@ -13,17 +13,14 @@ snapshot stays readable after the models change:
 ``list`` (list of strings). Item keys are stable (``activity:17``), so a restored activity is the
 same item again.
 
-Other apps add their parts (delmål and indikatorer, the delaftale's økonomi) by defining, in
-``<app>/snapshots.py``, ``subagreement_collections(sub_agreement) -> list[dict]`` and/or
-``strategic_agreement_collections(agreement) -> list[dict]``, built with ``collection``, ``item``
-and ``entry`` below.
+Other apps build their parts (delmål and indikatorer, the delaftale's økonomi) with ``collection``,
+``item`` and ``entry`` below; ``helhedsplan.approvals.snapshots`` puts the parts together.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from importlib import import_module
 from typing import Any
 
 from django.db import models
@@ -40,7 +37,6 @@ from .models import (
 )
 
 SCHEMA = 1
-EXTENSION_APPS = ["budgets", "indicators"]
 
 SUBAGREEMENT_FIELDS = ["initiative_name", "start_date", "end_date", "municipal_coherence", "conflict_handling",
                        "revision"]
@@ -94,23 +90,8 @@ def model_item(instance: models.Model, names: list[str], label: str | None = Non
                 [model_entry(instance, name) for name in names])
 
 
-def _extension_collections(hook: str, document: models.Model) -> list[dict]:
-    collections: list[dict] = []
-    for app in EXTENSION_APPS:
-        name = f"{app}.snapshots"
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        if hasattr(module, hook):
-            collections.extend(getattr(module, hook)(document))
-    return collections
-
-
 def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
-    """The delaftale with its parties, activities and staff resources (and other apps' parts)."""
+    """The delaftale with its parties, activities and staff resources."""
     parties = SubAgreementParty.objects.filter(sub_agreement=sub_agreement).select_related("organisation", "contact")
     activities = Activity.objects.filter(sub_agreement=sub_agreement).prefetch_related(
         "housing_areas", "responsible_organisations",
@@ -130,7 +111,6 @@ def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
             collection("activities", "Aktiviteter", [model_item(a, ACTIVITY_FIELDS) for a in activities]),
             collection("staff_resources", "Medarbejderressourcer",
                        [model_item(s, STAFF_FIELDS, label=s.function) for s in staff]),
-            *_extension_collections("subagreement_collections", sub_agreement),
         ],
     }
 
@@ -151,12 +131,5 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
                        [model_item(p, AGREEMENT_PARTY_FIELDS) for p in parties]),
             collection("focus_areas", "6. Indsatsområder (problemkompleks)",
                        [model_item(c, ["problem_complex"], label=str(c.focus_area)) for c in choices]),
-            *_extension_collections("strategic_agreement_collections", agreement),
         ],
     }
-
-
-def document_snapshot(document: SubAgreement | StrategicAgreement) -> dict:
-    if isinstance(document, SubAgreement):
-        return subagreement_snapshot(document)
-    return strategic_agreement_snapshot(document)

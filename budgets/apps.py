@@ -5,3 +5,10 @@ class BudgetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "budgets"
     verbose_name = "Budgetter"
+
+    def ready(self) -> None:
+        from helhedsplan import findings
+
+        from . import checks
+
+        findings.register(findings=checks.plan_findings, summary=checks.plan_summary)

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-from agreements.models import FocusArea, Plan, PlanFocusArea, PlanMembership, SubAgreement
+from agreements.models import FocusArea, Plan, PlanFocusArea, SubAgreement
 
 from .calculations import FINANCING_FIELDS, Figures, to_kroner
 from .content import (
@@ -39,15 +37,6 @@ class Economy:
 
 def get_budget(plan: Plan) -> Budget | None:
     return Budget.objects.filter(plan=plan).first()
-
-
-def can_edit_budget(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> bool:
-    """Superusers and the plan's secretariat may change its budget; everybody else only reads it."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return PlanMembership.objects.filter(user=user, plan=plan, role=PlanMembership.Role.SECRETARIAT).exists()
 
 
 def budget_content(plan: Plan) -> BudgetContent:

@@ -1,6 +1,6 @@
 """The budgetark in the browser: the sheet with its findings, download, upload with preview, line edits.
 
-Thin: access through ``get_plan_for_user`` (404 for plans the user cannot see) and ``can_edit_budget``
+Thin: access through ``get_plan_for_user`` (404 for plans the user cannot see) and ``agreements.permissions``
 (403 for readers); figures from ``selectors``; writes through ``services``.
 """
 
@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agreements import permissions
 from agreements.models import FocusArea, Plan
 from agreements.selectors import get_plan_for_user
 from helhedsplan.findings import ERROR, WARNING, Finding
@@ -34,7 +34,7 @@ from .forms import (
     years_of,
 )
 from .models import BudgetLine, PendingBudgetImport
-from .selectors import budget_content, budget_sheet, can_edit_budget, get_budget
+from .selectors import budget_content, budget_sheet, get_budget
 from .xlsx import BudgetFileError, Problem, write_budget_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,8 +43,7 @@ PENDING_LIFETIME = timedelta(days=1)
 
 def _editable_plan(request: HttpRequest, slug: str) -> Plan:
     plan = get_plan_for_user(request.user, slug)
-    if not can_edit_budget(request.user, plan):
-        raise PermissionDenied("Du kan se, men ikke ændre, denne helhedsplans budget.")
+    permissions.require(request.user, permissions.EDIT_PLAN, plan)
     return plan
 
 
@@ -79,7 +78,7 @@ def _sheet_context(request: HttpRequest, plan: Plan, **extra) -> dict:
         "findings": _finding_rows(findings),
         "error_count": sum(f.is_error for f in findings),
         "warning_count": sum(f.severity == WARNING for f in findings),
-        "can_edit": can_edit_budget(request.user, plan),
+        "can_edit": request.user.has_perm(permissions.EDIT_PLAN, plan),
         "upload_form": BudgetUploadForm(),
         **extra,
     }

@@ -1,24 +1,25 @@
-"""One list of findings for a plan, gathered from every app's ``checks`` module.
+"""One list of findings for a plan, gathered from every app that registered its checks.
 
-Each app may define in ``<app>/checks.py``:
+An app registers in its ``AppConfig.ready()``:
 
-- ``plan_findings(plan) -> list[Finding]`` — rule checks (DESIGN.md §3), and
-- ``plan_summary(plan) -> list[str]`` — a few key figures printed by ``check_plan``.
+- ``findings(plan) -> list[Finding]`` — rule checks, and
+- ``summary(plan) -> list[str]`` — a few key figures printed by ``check_plan`` (optional).
 
-The web UI, ``manage.py check_plan`` and the approval/export guards all call ``plan_findings``.
+The web UI, ``manage.py check_plan`` and the approval/export guards all call ``plan_findings``. This
+module imports no app: apps hand it their checks, so it sits below all of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from agreements.models import Plan
+from django.db.models import Model
 
-CHECK_APPS = ["agreements", "budgets", "indicators"]
+Plan = Model  # a helhedsplan (``agreements.models.Plan``); this module imports no app
+
 
 ERROR: Literal["error"] = "error"
 WARNING: Literal["warning"] = "warning"
@@ -56,32 +57,35 @@ class Finding:
         return f"{self.severity_label}: {self.message}{where}"
 
 
-def _check_modules() -> list:
-    modules = []
-    for app in CHECK_APPS:
-        name = f"{app}.checks"
-        try:
-            modules.append(import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
+@dataclass(frozen=True)
+class _Checks:
+    findings: Callable[[Plan], list[Finding]]
+    summary: Callable[[Plan], list[str]] | None
+
+
+_registry: list[_Checks] = []
+
+
+def register(*, findings: Callable[[Plan], list[Finding]], summary: Callable[[Plan], list[str]] | None = None) -> None:
+    """Add an app's plan checks (call once, from ``AppConfig.ready``); apps run in registration order."""
+    checks = _Checks(findings=findings, summary=summary)
+    if checks not in _registry:
+        _registry.append(checks)
 
 
 def plan_findings(plan: Plan) -> list[Finding]:
     """Every finding for the plan, errors first, in the apps' order."""
     findings: list[Finding] = []
-    for module in _check_modules():
-        if hasattr(module, "plan_findings"):
-            findings.extend(module.plan_findings(plan))
+    for checks in _registry:
+        findings.extend(checks.findings(plan))
     return sorted(findings, key=lambda f: 0 if f.is_error else 1)
 
 
 def plan_summary(plan: Plan) -> list[str]:
     lines: list[str] = []
-    for module in _check_modules():
-        if hasattr(module, "plan_summary"):
-            lines.extend(module.plan_summary(plan))
+    for checks in _registry:
+        if checks.summary is not None:
+            lines.extend(checks.summary(plan))
     return lines
 
 

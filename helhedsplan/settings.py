@@ -48,10 +48,16 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "rules",
+    # The layers, lowest first: shared helpers, the domain apps, then the cross-app apps.
     "helhedsplan",
     "agreements",
     "budgets",
     "indicators",
+    "helhedsplan.approvals",
+    "helhedsplan.documents",
+    "helhedsplan.lbf",
+    "helhedsplan.workspace",
 ]
 
 # --- Background tasks (django-tasks + database backend; issue 7: LBF-udtræk) ----------------------
@@ -174,6 +180,7 @@ Path(SESSION_FILE_PATH).mkdir(mode=0o700, parents=True, exist_ok=True)
 # lock with ``manage.py axes_reset``.
 AUTHENTICATION_BACKENDS = [
     "agreements.throttling.LoginThrottlingBackend",
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from agreements import urls as agreement_urls
+from helhedsplan.lbf import urls as lbf_urls
 from helhedsplan.views import healthz
+from helhedsplan.workspace import urls as workspace_urls
 
 admin.site.site_header = "Helhedsplan – administration"
 admin.site.site_title = "Helhedsplan"
@@ -13,8 +16,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("agreements.urls")),
+    # The plan pages keep one URL namespace ("agreements") across the layers that serve them.
+    path("", include(([*agreement_urls.urlpatterns, *workspace_urls.urlpatterns, *lbf_urls.urlpatterns],
+                      "agreements"))),
     path("", include("budgets.urls")),
     path("", include("indicators.urls")),
-    path("", include("agreements.document_urls")),
+    path("", include("helhedsplan.documents.urls")),
 ]

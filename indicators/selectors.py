@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
-from agreements.models import Plan, PlanMembership, SubAgreement
+from agreements.models import Plan, SubAgreement
 
 from .models import Goal, Indicator, IndicatorValue, SubGoal
 from .progress import indicator_progress
@@ -222,15 +221,6 @@ def entry_indicators(*, plan: Plan, sub_agreement: SubAgreement | None = None) -
     if sub_agreement is None:
         return [(goal, list(goal.indicators.all())) for goal in plan_goals(plan)]
     return [(sub_goal, list(sub_goal.indicators.all())) for sub_goal in sub_goals_of(sub_agreement)]
-
-
-def can_enter_values(user: AbstractBaseUser | AnonymousUser, plan: Plan) -> bool:
-    """The plan's secretariat (and superusers) enter the follow-up; others only read it."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return PlanMembership.objects.filter(user=user, plan=plan, role=PlanMembership.Role.SECRETARIAT).exists()
 
 
 def plan_indicators(plan: Plan) -> QuerySet[Indicator]:

@@ -6,12 +6,13 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from agreements import permissions
 from agreements.models import Plan, SubAgreement
 from agreements.selectors import get_plan_for_user, get_sub_agreement
 
@@ -43,7 +44,7 @@ def plan_indicators(request: HttpRequest, slug: str) -> HttpResponse:
         "table": goal_table,
         "charts": _charts(goal_table),
         "sub_agreements": sub_agreements,
-        "can_enter": selectors.can_enter_values(request.user, plan),
+        "can_enter": request.user.has_perm(permissions.ENTER_FOLLOWUP, plan),
     })
 
 
@@ -58,7 +59,7 @@ def subagreement_indicators(request: HttpRequest, slug: str, area: str) -> HttpR
         "subgoal_rows": selectors.subgoal_rows(sub_agreement),
         "table": table,
         "charts": _charts(table),
-        "can_enter": selectors.can_enter_values(request.user, plan),
+        "can_enter": request.user.has_perm(permissions.ENTER_FOLLOWUP, plan),
     })
 
 
@@ -81,8 +82,7 @@ def enter_values(request: HttpRequest, slug: str, area: str | None = None) -> Ht
     """The annual follow-up at one sitting: every indicator of the delaftale (or of the overordnede
     mål) for one year."""
     plan = get_plan_for_user(request.user, slug)
-    if not selectors.can_enter_values(request.user, plan):
-        raise PermissionDenied("Kun helhedsplanens sekretariat kan registrere opfølgning.")
+    permissions.require(request.user, permissions.ENTER_FOLLOWUP, plan)
     sub_agreement = get_sub_agreement(plan, area) if area else None
     year = _chosen_year(request, plan)
     groups = selectors.entry_indicators(plan=plan, sub_agreement=sub_agreement)
@@ -113,8 +113,7 @@ def enter_values(request: HttpRequest, slug: str, area: str | None = None) -> Ht
 @login_required
 def import_values(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
-    if not selectors.can_enter_values(request.user, plan):
-        raise PermissionDenied("Kun helhedsplanens sekretariat kan importere opfølgning.")
+    permissions.require(request.user, permissions.ENTER_FOLLOWUP, plan)
     form = ValueFileForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():

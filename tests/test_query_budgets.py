@@ -167,7 +167,7 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "new milestone": reverse("agreements:milestone_new", kwargs=plan_kw),
         "milestone editor": reverse("agreements:milestone_edit", kwargs={
             **plan_kw, "milestone": Milestone.objects.filter(plan=plan).order_by("due_date", "id").first().pk}),
-        "milepaelsplan": reverse("agreements:milestone_document", kwargs=plan_kw),
+        "milepaelsplan": reverse("documents:milestone_document", kwargs=plan_kw),
         "beredskabsplan": reverse("agreements:beredskabsplan", kwargs=plan_kw),
         "public settings": reverse("agreements:public_settings", kwargs=plan_kw),
         "public plan": reverse("agreements:public_plan", kwargs=plan_kw),
@@ -214,7 +214,7 @@ NOT_PAGES = {
     "agreements:strategic_lbf_approval", "agreements:plan_export", "agreements:milestone_delete",
     "budgets:upload", "logout",
     "agreements:subagreement_approval_pdf", "agreements:strategic_approval_pdf",
-    "agreements:milestone_document_pdf", "agreements:lbf_export_download",
+    "documents:milestone_document_pdf", "agreements:lbf_export_download",
     "documents:samarbejdsaftale_pdf", "documents:delaftale_pdf", "documents:budget_pdf", "documents:samlet_pdf",
 }
 ANONYMOUS_PAGES = {"public plan", "login", "healthz"}

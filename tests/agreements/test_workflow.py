@@ -3,13 +3,13 @@
 from datetime import date, timedelta
 
 import pytest
+from agreements.workflow import ApprovalBlocked
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from agreements import selectors, services, workflow
 from agreements.models import Activity, Approval, Comment, DocumentStatus, SubAgreement
 from agreements.services import ChildChanges, VersionConflict
-from agreements.workflow import ApprovalBlocked
 
 MEETING = date(2024, 3, 12)
 

@@ -6,11 +6,11 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from agreements.export import ExportError, export_path, lbf_export_request, lbf_export_run, lbf_exports_cleanup
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.export import ExportError, export_path, lbf_export_request, lbf_export_run, lbf_exports_cleanup
 from agreements.models import LbfExport
 from tests.lbf.conftest import approve
 

@@ -95,7 +95,7 @@ def test_document_page_groups_by_focus_area(client, ws):
     _new(ws, title="Hele planen: midtvejsevaluering", due_date=date(2024, 1, 1))
     _new(ws, title="Lektiecafé åbner", due_date=date(2022, 9, 1), focus_area=ws.sub_agreement.focus_area)
     client.force_login(ws.lbf)
-    page = client.get(reverse("agreements:milestone_document", kwargs={"slug": ws.plan.slug})).content.decode()
+    page = client.get(reverse("documents:milestone_document", kwargs={"slug": ws.plan.slug})).content.decode()
     assert page.index("Hele helhedsplanen") < page.index("Hele planen: midtvejsevaluering")
     assert page.index(ws.sub_agreement.focus_area.name) < page.index("Lektiecafé åbner")
 
@@ -119,7 +119,7 @@ def test_milepaelsplan_pdf_and_beredskabsplan_in_the_samlet_plan(client, ws):
 
     _new(ws, title="Midtvejsevaluering afleveret", due_date=date(2024, 1, 1))
     client.force_login(ws.board)
-    response = client.get(reverse("agreements:milestone_document_pdf", kwargs={"slug": ws.plan.slug}))
+    response = client.get(reverse("documents:milestone_document_pdf", kwargs={"slug": ws.plan.slug}))
     assert response["Content-Type"] == "application/pdf"
     text = normalize(" ".join(pdf_pages(response.content)))
     assert "Milepælsplan" in text and "Midtvejsevaluering afleveret" in text and "1. januar 2024" in text

@@ -1,0 +1,125 @@
+"""The bestyrelse's approvals: frozen snapshots of what was approved."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from agreements.models import FocusArea, Plan, StrategicAgreement, SubAgreement
+from helhedsplan.formatting import format_date
+
+
+class Approval(models.Model):
+    """A frozen bestyrelse approval of a delaftale or the strategic agreement (DESIGN.md §3 rule 9).
+
+    Holds what was approved — structured JSON of the document and its children, and the rendered
+    PDF — with the meeting date, the referat reference and the approving user. Nothing of it changes
+    after it is saved; the only later facts are LBF's approval date (for a changed strategic
+    agreement) and the PDF when it could not be rendered at approval time, each filled once.
+    """
+
+    class Kind(models.TextChoices):
+        SUBAGREEMENT = "delaftale", "Delaftale"
+        STRATEGIC = "samarbejdsaftale", "Strategisk samarbejdsaftale"
+
+    FILL_ONCE_FIELDS = ("pdf", "lbf_approved_on", "lbf_recorded_by")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals", verbose_name="helhedsplan")
+    kind = models.CharField("dokument", max_length=20, choices=Kind.choices)
+    sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="approvals", verbose_name="delaftale")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="approvals", verbose_name="indsatsområde")
+    strategic_agreement = models.ForeignKey(StrategicAgreement, on_delete=models.SET_NULL, null=True, blank=True,
+                                            related_name="approvals", verbose_name="samarbejdsaftale")
+    number = models.PositiveIntegerField("godkendt version nr.")
+    document_version = models.PositiveIntegerField("dokumentets versionsnummer ved godkendelsen")
+    title = models.CharField("titel", max_length=300)
+    data = models.JSONField("godkendt indhold (JSON)")
+    content_hash = models.CharField(
+        "indholdets fingeraftryk", max_length=64, editable=False,
+        help_text="SHA-256 af det godkendte indhold; dokumentet er godkendt, så længe dets indhold giver samme "
+                  "fingeraftryk.",
+    )
+    meeting_date = models.DateField("dato for bestyrelsesmødet")
+    referat = models.CharField("referat (reference)", max_length=300)
+    approved_at = models.DateTimeField("godkendelsesdato", default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="godkendt af")
+    approved_by_name = models.CharField("godkendt af (navn)", max_length=300)
+    pdf = models.BinaryField("PDF", null=True, blank=True, editable=False)
+    requires_lbf_approval = models.BooleanField("kræver LBF-godkendelse", default=False)
+    lbf_approved_on = models.DateField("LBF's godkendelsesdato", null=True, blank=True)
+    lbf_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name="LBF-godkendelse registreret af")
+    history = HistoricalRecords(excluded_fields=["pdf", "data"], table_name="agreements_historicalapproval")
+
+    class Meta:
+        verbose_name = "godkendelse"
+        verbose_name_plural = "godkendelser"
+        db_table = "agreements_approval"  # the table predates the approvals app
+        ordering = ["plan", "kind", "focus_area", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "focus_area", "number"], condition=Q(kind="delaftale"),
+                                    name="approval_unique_subagreement_number"),
+            models.UniqueConstraint(fields=["plan", "number"], condition=Q(kind="samarbejdsaftale"),
+                                    name="approval_unique_strategic_number"),
+            models.CheckConstraint(
+                condition=(Q(kind="delaftale", focus_area__isnull=False)
+                           | Q(kind="samarbejdsaftale", focus_area__isnull=True)),
+                name="approval_kind_matches_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – godkendt {format_date(self.meeting_date)} (version {self.number})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            self._refuse_changes_to_frozen_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        name = "subagreement_approval" if self.kind == self.Kind.SUBAGREEMENT else "strategic_approval"
+        return reverse(f"agreements:{name}", kwargs=self._url_kwargs())
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("En godkendelse kan ikke slettes.")
+
+    def _refuse_changes_to_frozen_fields(self) -> None:
+        stored = Approval.objects.filter(pk=self.pk).values().first()
+        if stored is None:
+            return
+        for field in self._meta.concrete_fields:
+            old = stored[field.attname]
+            new = getattr(self, field.attname)
+            if field.name in self.FILL_ONCE_FIELDS:
+                if old not in (None, b"") and _normalise(old) != _normalise(new):
+                    raise ValidationError(f"»{field.verbose_name}« er allerede udfyldt og kan ikke ændres.")
+            elif _normalise(old) != _normalise(new):
+                raise ValidationError("En godkendelse kan ikke ændres, når den er gemt.")
+
+    @property
+    def has_pdf(self) -> bool:
+        return bool(self.pdf)
+
+    def _url_kwargs(self) -> dict:
+        kwargs = {"slug": self.plan.slug, "number": self.number}
+        if self.kind == self.Kind.SUBAGREEMENT:
+            kwargs["area"] = self.focus_area.slug
+        return kwargs
+
+    def get_pdf_url(self) -> str:
+        name = "subagreement_approval_pdf" if self.kind == self.Kind.SUBAGREEMENT else "strategic_approval_pdf"
+        return reverse(f"agreements:{name}", kwargs=self._url_kwargs())
+
+
+def _normalise(value):
+    return bytes(value) if isinstance(value, memoryview) else value
+
+

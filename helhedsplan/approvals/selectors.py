@@ -1,0 +1,107 @@
+"""Reads of approved versions and of where each document of a plan stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from agreements.models import Plan, StrategicAgreement, SubAgreement
+
+from .models import Approval
+from .state import DocumentState, document_state, latest_approval
+
+__all__ = ["latest_approval"]
+
+
+# --- Approved versions ---------------------------------------------------------
+
+def _latest_approvals(queryset: QuerySet[Approval], as_of: date | None) -> QuerySet[Approval]:
+    if as_of is not None:
+        queryset = queryset.filter(meeting_date__lte=as_of)
+    return queryset.order_by("-meeting_date", "-number")
+
+
+def current_subagreements(plan: Plan, as_of: date | None = None) -> list[Approval]:
+    """The current version of each delaftale: its latest bestyrelse approval (snapshot).
+
+    ``as_of`` gives the latest approval whose bestyrelse meeting was on or before that date. Drafts
+    after an approval are not current; a delaftale never approved has no current version.
+    """
+    latest: dict[int, Approval] = {}
+    for approval in _latest_approvals(
+        Approval.objects.filter(plan=plan, kind=Approval.Kind.SUBAGREEMENT).select_related("focus_area"), as_of
+    ):
+        latest.setdefault(approval.focus_area_id, approval)
+    return sorted(latest.values(), key=lambda a: (a.focus_area.order, a.focus_area.name))
+
+
+def current_strategic_agreement(plan: Plan, as_of: date | None = None) -> Approval | None:
+    """The latest approved version of the strategic agreement (as of a date), or None."""
+    return _latest_approvals(Approval.objects.filter(plan=plan, kind=Approval.Kind.STRATEGIC), as_of).first()
+
+
+def approvals_of(document: SubAgreement | StrategicAgreement) -> QuerySet[Approval]:
+    approvals = Approval.objects.select_related("plan", "focus_area")  # their URLs name both
+    if isinstance(document, SubAgreement):
+        return approvals.filter(plan_id=document.plan_id, kind=Approval.Kind.SUBAGREEMENT,
+                                focus_area_id=document.focus_area_id).order_by("-number")
+    return approvals.filter(plan_id=document.plan_id, kind=Approval.Kind.STRATEGIC).order_by("-number")
+
+
+
+@dataclass
+class DocumentRow:
+    """One agreement document of a plan with where it is in the workflow."""
+
+    title: str
+    document: StrategicAgreement | SubAgreement
+    url: str
+    latest_approval: Approval | None
+
+    @cached_property
+    def state(self) -> DocumentState:
+        return document_state(self.document, approval=self.latest_approval)
+
+
+def plan_documents(plan: Plan) -> list[DocumentRow]:
+    """The strategic agreement and the delaftaler of a plan with status and latest approval."""
+    approvals: dict[tuple, Approval] = {}
+    for approval in Approval.objects.filter(plan=plan).select_related("plan", "focus_area").order_by("number"):
+        approvals[(approval.kind, approval.focus_area_id)] = approval
+    rows: list[DocumentRow] = []
+    agreement = StrategicAgreement.objects.filter(plan=plan).first()
+    if agreement is not None:
+        rows.append(DocumentRow("Strategisk samarbejdsaftale", agreement,
+                                reverse("agreements:strategic_detail", kwargs={"slug": plan.slug}),
+                                approvals.get((Approval.Kind.STRATEGIC, None))))
+    for sub_agreement in SubAgreement.objects.filter(plan=plan).select_related("focus_area", "plan"):
+        rows.append(DocumentRow(str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
+                                approvals.get((Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
+    return rows
+
+
+def plans_documents(plans: list[Plan]) -> dict[int, list[DocumentRow]]:
+    """``plan_documents`` for many plans at once (a fixed number of queries), keyed by plan id."""
+    plan_ids = [plan.pk for plan in plans]
+    by_slug = {plan.pk: plan for plan in plans}
+    approvals: dict[tuple, Approval] = {}
+    for approval in Approval.objects.filter(plan_id__in=plan_ids).order_by("number").defer("data", "pdf"):
+        approvals[(approval.plan_id, approval.kind, approval.focus_area_id)] = approval
+    rows: dict[int, list[DocumentRow]] = {pk: [] for pk in plan_ids}
+    for agreement in StrategicAgreement.objects.filter(plan_id__in=plan_ids):
+        agreement.plan = by_slug[agreement.plan_id]
+        rows[agreement.plan_id].append(DocumentRow(
+            "Strategisk samarbejdsaftale", agreement,
+            reverse("agreements:strategic_detail", kwargs={"slug": agreement.plan.slug}),
+            approvals.get((agreement.plan_id, Approval.Kind.STRATEGIC, None))))
+    for sub_agreement in SubAgreement.objects.filter(plan_id__in=plan_ids).select_related("focus_area") \
+            .order_by("plan_id", "order", "focus_area__order"):
+        sub_agreement.plan = by_slug[sub_agreement.plan_id]
+        rows[sub_agreement.plan_id].append(DocumentRow(
+            str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
+            approvals.get((sub_agreement.plan_id, Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
+    return rows

@@ -1,0 +1,58 @@
+"""The whole approval snapshot of a document: the agreement's own parts plus the parts other apps own.
+
+A delaftale's snapshot holds its text, parties, activities and staff resources (``agreements``), its
+økonomi (``budgets``) and its delmål and indikatorer (``indicators``); the strategic agreement's holds
+its sections, parties and problemkomplekser (``agreements``) and section 5's mål og indikatorer
+(``indicators``). The format is described in ``agreements.snapshots``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from agreements import snapshots as agreement_snapshots
+from agreements.models import StrategicAgreement, SubAgreement
+from budgets import snapshots as budget_snapshots
+from indicators import snapshots as indicator_snapshots
+
+# Keys of a snapshot that describe the snapshot rather than the approved content: the document's
+# version number grows with every save, also one that changes nothing.
+NOT_CONTENT = frozenset({"version"})
+
+
+def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
+    snapshot = agreement_snapshots.subagreement_snapshot(sub_agreement)
+    snapshot["collections"] += [
+        *budget_snapshots.subagreement_collections(sub_agreement),
+        *indicator_snapshots.subagreement_collections(sub_agreement),
+    ]
+    return snapshot
+
+
+def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
+    snapshot = agreement_snapshots.strategic_agreement_snapshot(agreement)
+    snapshot["collections"] += indicator_snapshots.strategic_agreement_collections(agreement)
+    return snapshot
+
+
+def document_snapshot(document: SubAgreement | StrategicAgreement) -> dict:
+    """The document's snapshot as plain JSON values (what ``Approval.data`` stores)."""
+    if isinstance(document, SubAgreement):
+        snapshot = subagreement_snapshot(document)
+    else:
+        snapshot = strategic_agreement_snapshot(document)
+    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+
+
+def content_hash(snapshot: dict) -> str:
+    """A canonical SHA-256 of a snapshot's content: equal exactly when the approved content is equal.
+
+    Keys are sorted and the snapshot's own bookkeeping (``NOT_CONTENT``) left out, so the same
+    content gives the same hash whether it comes from today's data or from a stored approval.
+    """
+    content = {key: value for key, value in snapshot.items() if key not in NOT_CONTENT}
+    canonical = json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,104 @@
+"""Where a document stands: kladde, til behandling i bestyrelsen, or godkendt — by construction.
+
+A document is "godkendt" exactly while its live content equals the content of its latest approval:
+the canonical hash of today's snapshot (``snapshots.content_hash``) equals the hash frozen with the
+approval. Nothing stores "godkendt", so no write path — the editor, the admin, an import, a budget or
+indicator change, a history restore, a bulk write or a queryset ``update()`` — can leave a document
+marked approved over content nobody approved, and undoing a change makes it godkendt again.
+
+The only stored workflow fact is whether the secretariat has sent the document to the bestyrelse
+(``status``: kladde / til behandling); approving freezes a snapshot and puts ``status`` back to kladde.
+Every reader — status badges, the dashboard, the documents' approval stamp, the LBF export, "ændringer
+siden sidste godkendelse" — asks ``document_state``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from agreements.models import DocumentStatus, StrategicAgreement, SubAgreement
+
+from . import snapshots
+from .models import Approval
+
+APPROVED = "godkendt"
+LABELS = {
+    DocumentStatus.DRAFT: "Kladde",
+    DocumentStatus.SUBMITTED: "Til behandling i bestyrelsen",
+    APPROVED: "Godkendt",
+}
+
+
+def latest_approval(document: SubAgreement | StrategicAgreement) -> Approval | None:
+    """The most recent approval of this document (the one its content is compared with)."""
+    approvals = Approval.objects.filter(plan_id=document.plan_id)
+    if isinstance(document, SubAgreement):
+        approvals = approvals.filter(kind=Approval.Kind.SUBAGREEMENT, focus_area_id=document.focus_area_id)
+    else:
+        approvals = approvals.filter(kind=Approval.Kind.STRATEGIC)
+    return approvals.select_related("plan", "focus_area").order_by("-number").first()  # for its URL
+
+
+@dataclass
+class DocumentState:
+    """One document's place in the workflow, computed from its live content and its latest approval."""
+
+    document: SubAgreement | StrategicAgreement
+    latest_approval: Approval | None
+
+    @cached_property
+    def snapshot(self) -> dict:
+        return snapshots.document_snapshot(self.document)
+
+    @cached_property
+    def live_hash(self) -> str:
+        return snapshots.content_hash(self.snapshot)
+
+    @cached_property
+    def matches_approval(self) -> bool:
+        """Today's content is exactly the content of the latest approval."""
+        return self.latest_approval is not None and self.latest_approval.content_hash == self.live_hash
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.document.status == DocumentStatus.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return not self.is_submitted and self.matches_approval
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.is_submitted and not self.matches_approval
+
+    @property
+    def code(self) -> str:
+        if self.is_submitted:
+            return DocumentStatus.SUBMITTED
+        return APPROVED if self.matches_approval else DocumentStatus.DRAFT
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    @property
+    def changed_since_approval(self) -> bool:
+        """Approved before, and today's content differs from that approval."""
+        return self.latest_approval is not None and not self.matches_approval
+
+    @property
+    def needs_lbf_approval(self) -> bool:
+        """A strategic agreement changed after an approval, until LBF's approval of the change is recorded."""
+        if not isinstance(self.document, StrategicAgreement) or self.latest_approval is None:
+            return False
+        if self.changed_since_approval:
+            return True
+        return self.latest_approval.requires_lbf_approval and self.latest_approval.lbf_approved_on is None
+
+
+def document_state(document: SubAgreement | StrategicAgreement, *,
+                   approval: Approval | None | type[...] = ...) -> DocumentState:
+    """The document's state. ``approval`` passes its latest approval when the caller has read it already."""
+    latest = latest_approval(document) if approval is ... else approval
+    return DocumentState(document=document, latest_approval=latest)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    """The documents pipeline: context selectors, HTML preview and PDF."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "helhedsplan.documents"
+    label = "documents"
+    verbose_name = "Dokumenter"

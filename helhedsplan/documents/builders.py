@@ -1,0 +1,344 @@
+"""The four LBF documents of a plan: one context selector per document.
+
+Each selector reads everything its document shows in a fixed number of queries (independent of the
+number of activities, parties, staff resources …), so the template never touches the database. The
+same template and context serve the HTML preview page and the PDF (``pdf``).
+
+Data that other apps own comes in through the ``_…`` hooks at the bottom; the templates print a
+section's heading and a short neutral line when it has no data yet. Context keys:
+
+- per delaftale entry: ``economy`` (``budgets.selectors.Economy``: ``lbf``, ``local``, ``total`` in
+  kroner, or None without a budget); ``subgoal_rows`` (``indicators.selectors.subgoal_rows``).
+- per plan: ``goal_rows`` (``indicators.selectors.goal_rows``); ``budget_sheet``
+  (``budgets.selectors.budget_sheet``, the empty sheet while there is no budget) and
+  ``budget_filled``; ``charts`` — ``{"title", "group", "note", "is_demo", "svg"}`` per indicator
+  with follow-up values, ``svg`` a ``SafeString`` made by ``indicators.charts`` (a plain string
+  would be escaped, never embedded).
+- ``approval`` — None (draft: "KLADDE" on every page) or an :class:`ApprovalMark` (see ``_approval``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from agreements.milestones import milestones_by_focus_area
+from agreements.models import (
+    Activity,
+    AgreementParty,
+    Contact,
+    HousingArea,
+    HousingDepartment,
+    Plan,
+    PlanFocusArea,
+    StrategicAgreement,
+    SubAgreement,
+    SubAgreementParty,
+)
+from budgets.selectors import budget_sheet, focus_area_economy
+from helhedsplan.approvals.state import document_state
+from indicators.charts import indicator_chart_svg
+from indicators.selectors import followup_table, goal_rows, subgoal_rows
+
+SAMARBEJDSAFTALE = "samarbejdsaftale"
+DELAFTALE = "delaftale"
+BUDGET = "budget"
+SAMLET = "samlet"
+DOCUMENT_KINDS = {
+    SAMARBEJDSAFTALE: "Strategisk samarbejdsaftale",
+    DELAFTALE: "Delaftale",
+    BUDGET: "Budgetark",
+    SAMLET: "Samlet plan",
+}
+
+
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+
+
+class DocumentNotFound(LookupError):
+    """The plan has no such document (e.g. no delaftale for that indsatsområde). Message in Danish."""
+
+
+@dataclass(frozen=True)
+class ApprovalMark:
+    """What an approved document prints: "Godkendt af bestyrelsen <date>"."""
+
+    date: date
+
+
+@dataclass
+class DelaftaleEntry:
+    """One delaftale with everything its document shows."""
+
+    sub_agreement: SubAgreement
+    number: int
+    economy: Any = None
+    subgoal_rows: list[dict] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.sub_agreement.focus_area.slug
+
+    @property
+    def title(self) -> str:
+        return f"Delaftale for indsatsområdet {self.sub_agreement.focus_area.name}"
+
+    @property
+    def parties_have_contacts(self) -> bool:
+        return any(party.contact_id for party in self.sub_agreement.parties.all())
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document ready to render: template + context (+ the file name of its PDF)."""
+
+    kind: str
+    title: str
+    template_name: str
+    context: dict[str, Any]
+    filename: str
+
+    def render_html(self) -> str:
+        # The shipped font has no U+2010/U+2011 hyphen glyphs; print them as "-" rather than fall back
+        # to whatever font a machine happens to have.
+        return render_to_string(self.template_name, self.context).translate(HYPHENS)
+
+
+# --- Queries -------------------------------------------------------------------------------------
+
+def _focus_areas(plan: Plan) -> list[PlanFocusArea]:
+    return list(PlanFocusArea.objects.filter(plan=plan).select_related("focus_area"))
+
+
+def _sub_agreements(plan: Plan, *, area_slug: str | None = None) -> list[SubAgreement]:
+    activities = Activity.objects.prefetch_related(
+        "housing_areas",
+        "responsible_organisations",
+        Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
+    )
+    queryset = SubAgreement.objects.filter(plan=plan).select_related("focus_area").prefetch_related(
+        Prefetch("parties", queryset=SubAgreementParty.objects.select_related("organisation", "contact")),
+        Prefetch("activities", queryset=activities),
+        "staff_resources",
+    )
+    if area_slug is not None:
+        queryset = queryset.filter(focus_area__slug=area_slug)
+    return list(queryset)
+
+
+def _numbers_by_focus_area(focus_areas: list[PlanFocusArea]) -> dict[int, int]:
+    """LBF numbers the indsatsområder in the plan's order: "1. Uddannelse og livschancer"."""
+    return {choice.focus_area_id: number for number, choice in enumerate(focus_areas, start=1)}
+
+
+def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *,
+                       area_slug: str | None = None) -> list[DelaftaleEntry]:
+    numbers = _numbers_by_focus_area(focus_areas)
+    sub_agreements = _sub_agreements(plan, area_slug=area_slug)
+    economies = _economies(plan) if sub_agreements else {}
+    entries = []
+    for sub_agreement in sub_agreements:
+        sub_agreement.plan = plan  # already loaded; keeps templates from querying it again
+        entries.append(DelaftaleEntry(
+            sub_agreement=sub_agreement,
+            number=numbers.get(sub_agreement.focus_area_id, 0),
+            economy=economies.get(sub_agreement.focus_area_id),
+            subgoal_rows=_subgoal_rows(sub_agreement),
+        ))
+    entries.sort(key=lambda entry: (entry.number or 999, entry.sub_agreement.order))
+    return entries
+
+
+def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str, Any]:
+    agreement = StrategicAgreement.objects.filter(plan=plan).first()
+    parties = list(AgreementParty.objects.filter(agreement__plan=plan).select_related("organisation"))
+    housing_areas = list(HousingArea.objects.filter(plan=plan).prefetch_related(
+        Prefetch("departments", queryset=HousingDepartment.objects.select_related("organisation"))
+    ))
+    return {
+        "agreement": agreement,
+        "agreement_parties": parties,
+        "agreement_documents": agreement.document_list if agreement else [],
+        "housing_areas": housing_areas,
+        "focus_areas": focus_areas,
+        "goal_rows": _goal_rows(plan),
+    }
+
+
+def _budget_context(plan: Plan) -> dict[str, Any]:
+    sheet = _budget_sheet(plan)
+    return {
+        "budget_sheet": sheet,
+        "budget_filled": bool(sheet and sheet.get("budget") is not None and sheet.get("line_count")),
+    }
+
+
+def _base_context(plan: Plan, *, kind: str, title: str, pdf_url: str, preview_url: str) -> dict[str, Any]:
+    return {
+        "plan": plan,
+        "document_kind": kind,
+        "document_title": title,
+        "generated_on": timezone.localdate(),
+        "approval": None,
+        "pdf_url": pdf_url,
+        "preview_url": preview_url,
+        "plan_url": reverse("agreements:plan_detail", kwargs={"slug": plan.slug}),
+    }
+
+
+def _urls(plan: Plan, kind: str) -> dict[str, str]:
+    kwargs = {"slug": plan.slug}
+    return {
+        "pdf_url": reverse(f"documents:{kind}_pdf", kwargs=kwargs),
+        "preview_url": reverse(f"documents:{kind}", kwargs=kwargs),
+    }
+
+
+# --- The four documents --------------------------------------------------------------------------
+
+def samarbejdsaftale_document(*, plan: Plan) -> Document:
+    """Strategisk samarbejdsaftale: title block, Underskrifter, Aftaledokumenter, sections 1–8."""
+    title = DOCUMENT_KINDS[SAMARBEJDSAFTALE]
+    context = _base_context(plan, kind=SAMARBEJDSAFTALE, title=title, **_urls(plan, SAMARBEJDSAFTALE))
+    context.update(_strategic_context(plan, _focus_areas(plan)))
+    context["approval"] = _approval([context["agreement"]])
+    return Document(SAMARBEJDSAFTALE, title, "documents/samarbejdsaftale.html", context,
+                    f"{plan.slug}-strategisk-samarbejdsaftale.pdf")
+
+
+def delaftale_document(*, plan: Plan, area_slug: str) -> Document:
+    """Delaftale for one indsatsområde: every field in LBF's order, then one skema per activity."""
+    focus_areas = _focus_areas(plan)
+    entries = _delaftale_entries(plan, focus_areas, area_slug=area_slug)
+    if not entries:
+        available = ", ".join(choice.focus_area.slug for choice in focus_areas) or "ingen"
+        raise DocumentNotFound(
+            f"Helhedsplanen »{plan.slug}« har ingen delaftale for indsatsområdet »{area_slug}«. "
+            f"Mulige indsatsområder: {available}."
+        )
+    entry = entries[0]
+    kwargs = {"slug": plan.slug, "area": area_slug}
+    context = _base_context(
+        plan, kind=DELAFTALE, title=entry.title,
+        pdf_url=reverse("documents:delaftale_pdf", kwargs=kwargs),
+        preview_url=reverse("documents:delaftale", kwargs=kwargs),
+    )
+    context["entry"] = entry
+    context["approval"] = _approval([entry.sub_agreement])
+    return Document(DELAFTALE, entry.title, "documents/delaftale.html", context,
+                    f"{plan.slug}-delaftale-{area_slug}.pdf")
+
+
+def budget_document(*, plan: Plan) -> Document:
+    """Budgetark: LBF's sheet in landscape."""
+    title = DOCUMENT_KINDS[BUDGET]
+    context = _base_context(plan, kind=BUDGET, title=title, **_urls(plan, BUDGET))
+    context.update(_budget_context(plan))
+    return Document(BUDGET, title, "documents/budget.html", context, f"{plan.slug}-budgetark.pdf")
+
+
+def samlet_document(*, plan: Plan) -> Document:
+    """The whole plan: cover, table of contents, samarbejdsaftale, delaftaler, budgetark, charts."""
+    title = DOCUMENT_KINDS[SAMLET]
+    focus_areas = _focus_areas(plan)
+    context = _base_context(plan, kind=SAMLET, title=title, **_urls(plan, SAMLET))
+    context.update(_strategic_context(plan, focus_areas))
+    context.update(_budget_context(plan))
+    context["entries"] = _delaftale_entries(plan, focus_areas)
+    context["charts"] = _charts(plan)
+    context["approval"] = _approval([context["agreement"], *(entry.sub_agreement for entry in context["entries"])])
+    return Document(SAMLET, title, "documents/samlet.html", context, f"{plan.slug}-samlet-plan.pdf")
+
+
+def build_document(*, plan: Plan, kind: str, area_slug: str | None = None) -> Document:
+    """Any of the four documents by kind (``area_slug`` only for a delaftale)."""
+    if kind == DELAFTALE:
+        if not area_slug:
+            raise DocumentNotFound("Angiv hvilket indsatsområde delaftalen gælder.")
+        return delaftale_document(plan=plan, area_slug=area_slug)
+    builders = {SAMARBEJDSAFTALE: samarbejdsaftale_document, BUDGET: budget_document, SAMLET: samlet_document}
+    if kind not in builders:
+        raise DocumentNotFound(f"Ukendt dokument »{kind}«. Mulige: {', '.join(DOCUMENT_KINDS)}.")
+    return builders[kind](plan=plan)
+
+
+def milepaelsplan_document(plan: Plan):
+    """The milepælsplan as a document of the documents pipeline (HTML preview and PDF, same template).
+
+    It is a working plan, not a document the bestyrelse approves, so it carries no draft watermark.
+    """
+    context = {
+        "plan": plan,
+        "document_kind": "milepaelsplan",
+        "document_title": "Milepælsplan",
+        "generated_on": timezone.localdate(),
+        "approval": {"not_required": True},
+        "groups": milestones_by_focus_area(plan),
+        "pdf_url": reverse("documents:milestone_document_pdf", kwargs={"slug": plan.slug}),
+        "preview_url": reverse("documents:milestone_document", kwargs={"slug": plan.slug}),
+        "plan_url": reverse("agreements:milestone_list", kwargs={"slug": plan.slug}),
+    }
+    return Document("milepaelsplan", "Milepælsplan", "documents/milepaelsplan.html", context,
+                    f"{plan.slug}-milepaelsplan.pdf")
+
+
+# --- Data owned by other apps ------------------------------------------------------------------
+# The one place the documents read budgets, indicators and approvals.
+
+def _economies(plan: Plan) -> dict[int, Any]:
+    """Each indsatsområde's økonomi in kroner (FocusArea id → lbf/local/total); empty without budget."""
+    return focus_area_economy(plan)
+
+
+def _subgoal_rows(sub_agreement: SubAgreement) -> list[dict]:
+    """The delaftale's Delmål og indikatorer table (``indicators.selectors.subgoal_rows``)."""
+    return subgoal_rows(sub_agreement)
+
+
+def _goal_rows(plan: Plan) -> list[dict]:
+    """Section 5 of the samarbejdsaftale (``indicators.selectors.goal_rows``)."""
+    return goal_rows(plan)
+
+
+def _budget_sheet(plan: Plan) -> dict[str, Any]:
+    """LBF's budgetark (``budgets.selectors.budget_sheet``); the empty sheet while there is no budget."""
+    return budget_sheet(plan, empty_if_missing=True)
+
+
+def _charts(plan: Plan) -> list[dict]:
+    """A chart per indicator with follow-up values: title, delmål/mål, progress text and the SVG."""
+    table = followup_table(plan=plan)
+    charts = []
+    for row in table["rows"]:
+        if all(value is None for value in row["values"].values()):
+            continue
+        svg = indicator_chart_svg(row["indicator"], row["values"], years=table["years"])
+        # Draw the chart's text with the document's own copy of Carlito, not a system font.
+        svg = svg.replace("font-family:Carlito,", 'font-family:"Helhedsplan Carlito",Carlito,')
+        charts.append({
+            "title": row["indicator_text"],
+            "group": row["group_text"],
+            "note": row["progress"].text,
+            "is_demo": row["has_demo"],
+            "svg": mark_safe(svg),  # built by indicators.charts (pygal): text escaped, no scripts
+        })
+    return charts
+
+
+def _approval(parts: list[StrategicAgreement | SubAgreement | None]) -> ApprovalMark | None:
+    """"Godkendt af bestyrelsen <mødedato>" when every part's content is exactly its latest approved
+    version (``approvals.state``); None (a draft, "KLADDE") otherwise. The samlet plan is approved
+    when the samarbejdsaftale and every delaftale are; the budgetark has no approval."""
+    if not parts or any(part is None for part in parts):
+        return None
+    states = [document_state(part) for part in parts]
+    if not all(state.is_approved for state in states):
+        return None
+    return ApprovalMark(date=max(state.latest_approval.meeting_date for state in states))

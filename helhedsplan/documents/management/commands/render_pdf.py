@@ -1,0 +1,43 @@
+"""``manage.py render_pdf SLUG --document samarbejdsaftale|delaftale|budget|samlet [--area AREA] --output FILE.pdf``"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from agreements.models import Plan
+from helhedsplan.documents import builders as documents
+from helhedsplan.documents import pdf
+
+
+class Command(BaseCommand):
+    help = "Skriver et af helhedsplanens dokumenter som PDF."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="Helhedsplanens kortnavn, f.eks. en-faelles-indsats")
+        parser.add_argument("--document", required=True, choices=list(documents.DOCUMENT_KINDS),
+                            help="Hvilket dokument")
+        parser.add_argument("--area", help="Indsatsområdets kortnavn (kun for --document delaftale)")
+        parser.add_argument("--output", required=True, help="PDF-filen, der skal skrives")
+
+    def handle(self, *args, slug, document, area, output, **options):
+        plan = Plan.objects.select_related("pulje", "administrating_organisation", "municipality") \
+            .filter(slug=slug).first()
+        if plan is None:
+            known = ", ".join(Plan.objects.order_by("slug").values_list("slug", flat=True)) or "ingen"
+            raise CommandError(f"Helhedsplanen »{slug}« findes ikke. Kendte helhedsplaner: {known}.")
+        if document == documents.DELAFTALE and not area:
+            areas = ", ".join(plan.sub_agreements.order_by("order").values_list("focus_area__slug", flat=True))
+            raise CommandError(f"Angiv indsatsområdet med --area. Delaftaler i »{slug}«: {areas or 'ingen'}.")
+        if document != documents.DELAFTALE and area:
+            raise CommandError("--area kan kun bruges sammen med --document delaftale.")
+        try:
+            doc = documents.build_document(plan=plan, kind=document, area_slug=area)
+        except documents.DocumentNotFound as error:
+            raise CommandError(str(error)) from error
+        content = pdf.render_pdf(doc.render_html())
+        target = Path(output)
+        try:
+            target.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"Kunne ikke skrive {target}: {error.strerror}.") from error
+        self.stdout.write(f"Skrev {doc.title} for »{plan.name}« til {target} ({len(content) // 1024} kB).")

@@ -1,0 +1,132 @@
+"""The bestyrelse workflow: submit, send back, approve, LBF's approval, and the approved versions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from agreements import permissions, selectors, services
+from agreements.forms import (
+    ApprovalForm,
+    LbfApprovalForm,
+    ReturnForm,
+)
+from helhedsplan.approvals import services as workflow
+from helhedsplan.approvals.models import Approval
+from helhedsplan.documents import services as document_services
+from helhedsplan.forms import error_messages
+
+from .common import document_for, document_url
+
+
+@login_required
+@require_POST
+def document_submit(request: HttpRequest, slug: str, area: str | None = None) -> HttpResponse:
+    access = selectors.get_plan_access(request.user, slug, permissions.SUBMIT)
+    document = document_for(access, area)
+    try:
+        workflow.document_submit(document=document, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
+    else:
+        messages.success(request, "Dokumentet er sendt til behandling i bestyrelsen.")
+    return redirect(document_url(document))
+
+
+@login_required
+@require_POST
+def document_return(request: HttpRequest, slug: str, area: str | None = None) -> HttpResponse:
+    access = selectors.get_plan_access(request.user, slug, permissions.RETURN_TO_DRAFT)
+    document = document_for(access, area)
+    form = ReturnForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        workflow.document_return_to_draft(document=document, by=request.user, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
+    else:
+        messages.success(request, "Dokumentet er sendt tilbage til kladde.")
+    return redirect(document_url(document))
+
+
+@login_required
+@require_POST
+def document_approve(request: HttpRequest, slug: str, area: str | None = None) -> HttpResponse:
+    access = selectors.get_plan_access(request.user, slug, permissions.APPROVE)
+    document = document_for(access, area)
+    form = ApprovalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Godkendelsen er ikke registreret: " + "; ".join(
+            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}"
+            for name, errors in form.errors.items()))
+        return redirect(document_url(document))
+    try:
+        approval = document_services.document_approve(
+            document=document, by=request.user, meeting_date=form.cleaned_data["meeting_date"],
+            referat=form.cleaned_data["referat"], expected_version=form.cleaned_data["version"])
+    except services.VersionConflict:
+        messages.error(request, "Dokumentet er blevet ændret, efter du åbnede det. Se ændringerne igen, "
+                                "før du godkender.")
+    except ValidationError as exc:
+        messages.error(request, "Godkendelsen er ikke registreret: " + " ".join(error_messages(exc)))
+    else:
+        messages.success(request, f"Godkendt. Version {approval.number} er nu den gældende.")
+    return redirect(document_url(document))
+
+
+@login_required
+@require_POST
+def lbf_approval(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    access = selectors.get_plan_access(request.user, slug, permissions.RECORD_LBF_APPROVAL)
+    approval = get_object_or_404(Approval, plan=access.plan, kind=Approval.Kind.STRATEGIC, number=number)
+    form = LbfApprovalForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.strategic_agreement_record_lbf_approval(
+                approval=approval, by=request.user, lbf_approved_on=form.cleaned_data["lbf_approved_on"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(error_messages(exc)))
+        else:
+            messages.success(request, "LBF's godkendelse er registreret.")
+    else:
+        messages.error(request, "Angiv datoen for LBF's godkendelse.")
+    return redirect("agreements:strategic_detail", slug=slug)
+
+
+def _approval(access: selectors.PlanAccess, number: int, area: str | None) -> Approval:
+    filters = {"plan": access.plan, "number": number}
+    if area is None:
+        filters["kind"] = Approval.Kind.STRATEGIC
+    else:
+        filters.update(kind=Approval.Kind.SUBAGREEMENT, focus_area__slug=area,
+                       focus_area__pulje_id=access.plan.pulje_id)
+    return get_object_or_404(Approval.objects.select_related("approved_by", "focus_area"), **filters)
+
+
+@login_required
+def approval_detail(request: HttpRequest, slug: str, number: int, area: str | None = None) -> HttpResponse:
+    """An approved version exactly as it was frozen."""
+    access = selectors.get_plan_access(request.user, slug)
+    approval = _approval(access, number, area)
+    return render(request, "agreements/approval_detail.html", {
+        "plan": access.plan, "access": access, "approval": approval, "data": approval.data,
+        "lbf_form": LbfApprovalForm() if access.can_record_lbf_approval and approval.requires_lbf_approval
+        and not approval.lbf_approved_on else None,
+    })
+
+
+@login_required
+def approval_pdf(request: HttpRequest, slug: str, number: int, area: str | None = None) -> HttpResponse:
+    access = selectors.get_plan_access(request.user, slug)
+    approval = _approval(access, number, area)
+    if not approval.pdf:
+        raise Http404("Der er ingen PDF til denne godkendelse.")
+    name = f"{access.plan.slug}-{area or 'samarbejdsaftale'}-godkendt-v{approval.number}.pdf"
+    response = HttpResponse(bytes(approval.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
