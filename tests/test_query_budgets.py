@@ -14,12 +14,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from agreements import plan_settings, services, workflow
-from agreements.models import Approval, Clause, FocusArea, LbfExport, Milestone, Organisation, PlanMembership
-from agreements.selectors import LBF_GROUP
+from agreements import plan_settings, services
+from helhedsplan.approvals import services as workflow
+from agreements.models import Clause, FocusArea, Milestone, Organisation, PlanMembership
+from agreements.permissions import LBF_GROUP
 from budgets.models import BudgetLine, PendingBudgetImport
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
+from helhedsplan.approvals.models import Approval
+from helhedsplan.lbf.models import LbfExport
 from tests.factories.agreements import (
     ActivityFactory,
     AgreementPartyFactory,

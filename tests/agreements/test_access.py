@@ -6,8 +6,11 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from agreements import selectors, workflow
-from agreements.models import Activity, Approval, Clause, Milestone, PlanMembership
+from agreements import selectors
+from agreements.models import Activity, Clause, Milestone, PlanMembership
+from agreements.permissions import plans_visible_to
+from helhedsplan.approvals import services as workflow
+from helhedsplan.approvals.models import Approval
 from tests.factories.agreements import ContactFactory, PlanMembershipFactory, UserFactory
 
 SECRET_TEXTS = ["Tryg Toften", "Lektiecafé Toften", "Bestyrelsen reviderer delaftalen årligt."]
@@ -64,11 +67,11 @@ def _value_for(converter):
 @pytest.fixture
 def sweep(ws):
     """The plan with approvals and a deleted activity, so every URL has something to show."""
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
-    workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board, meeting_date=date(2024, 1, 5),
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
+    workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=date(2024, 1, 5),
                                   referat="Referat")
-    workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.secretary)
-    workflow.strategic_agreement_approve(agreement=ws.strategic, by=ws.board, meeting_date=date(2024, 1, 5),
+    workflow.document_submit(document=ws.strategic, by=ws.secretary)
+    workflow.document_approve(document=ws.strategic, by=ws.board, meeting_date=date(2024, 1, 5),
                                          referat="Referat")
     Approval.objects.update(pdf=b"%PDF-1.7 test")
     milestone = Milestone.objects.create(plan=ws.plan, title="Lektiecafé Toften åbner", due_date=date(2023, 1, 1))
@@ -220,7 +223,7 @@ def test_outsiders_and_anonymous_see_no_plan(ws):
     from django.http import Http404
 
     for user in (ws.outsider, AnonymousUser()):
-        assert ws.plan not in selectors.plans_visible_to(user)
+        assert ws.plan not in plans_visible_to(user)
         with pytest.raises(Http404):
             selectors.get_plan_for_user(user, ws.plan.slug)
 
@@ -228,7 +231,7 @@ def test_outsiders_and_anonymous_see_no_plan(ws):
 def test_inactive_users_see_nothing(ws):
     ws.secretary.is_active = False
     ws.secretary.save()
-    assert not selectors.plans_visible_to(ws.secretary).exists()
+    assert not plans_visible_to(ws.secretary).exists()
 
 
 @pytest.mark.parametrize("url_name", ["agreements:clause_new", "agreements:organisation_new",
@@ -266,7 +269,7 @@ def test_partner_usage_lists_only_visible_plans(client, ws):
 def test_no_role_is_given_by_a_membership_of_another_plan(ws):
     user = UserFactory()
     PlanMembershipFactory(user=user, plan=ws.other_plan, role="sekretariat")
-    assert ws.plan not in selectors.plans_visible_to(user)
+    assert ws.plan not in plans_visible_to(user)
     assert selectors.plan_access(user, ws.plan).role is None
 
 
@@ -275,7 +278,7 @@ def test_opening_a_plan_and_listing_plans_agree_for_every_kind_of_user(db):
     from django.contrib.auth.models import Group
     from django.http import Http404
 
-    from agreements.selectors import LBF_GROUP, get_plan_for_user, plan_access, plan_role, plans_visible_to
+    from agreements.permissions import LBF_GROUP, get_plan_for_user, plan_access, plan_role, plans_visible_to
     from tests.factories.agreements import PlanFactory
 
     mine, other = PlanFactory(), PlanFactory()

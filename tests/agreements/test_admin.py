@@ -2,7 +2,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from agreements.models import Activity, Approval, Comment, HousingDepartment
+from agreements.models import Activity, Comment, HousingDepartment
+from helhedsplan.approvals.models import Approval
 from tests.factories import budgets as budget_factories
 from tests.factories import indicators as indicator_factories
 from tests.factories.agreements import (

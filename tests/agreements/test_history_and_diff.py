@@ -4,9 +4,12 @@ from datetime import date
 
 from django.urls import reverse
 
-from agreements import diff, history, services, snapshots, workflow
-from agreements.models import Activity, Approval, SubAgreementParty
+from agreements import services
+from agreements.models import Activity, SubAgreementParty
 from agreements.services import ChildChanges
+from helhedsplan.approvals import diff, history, snapshots
+from helhedsplan.approvals import services as workflow
+from helhedsplan.approvals.models import Approval
 from tests.factories.agreements import OrganisationFactory
 
 
@@ -16,8 +19,8 @@ def _save(ws, **kwargs):
 
 
 def _approve(ws, meeting=date(2024, 3, 1)):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
-    return workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board, meeting_date=meeting,
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
+    return workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=meeting,
                                          referat="Referat, pkt. 3")
 
 
@@ -114,7 +117,7 @@ def test_plan_change_list_covers_agreement_and_delaftaler(client, ws):
 
 def test_version_only_saves_are_not_listed(ws):
     before = len(history.subagreement_changes(ws.sub_agreement))
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     entries = history.subagreement_changes(ws.sub_agreement)
     assert len(entries) == before + 1
     assert entries[0].fields[0].label == "Status" and entries[0].fields[0].new == "Til behandling i bestyrelsen"

@@ -5,8 +5,9 @@ from importlib.util import find_spec
 
 from django.urls import reverse
 
-from agreements import workflow
-from agreements.models import Approval, Comment, Contact, DocumentStatus, Organisation, SubAgreement
+from agreements.models import Comment, Contact, DocumentStatus, Organisation, SubAgreement
+from helhedsplan.approvals import services as workflow
+from helhedsplan.approvals.models import Approval
 
 
 def detail_url(ws):
@@ -33,7 +34,7 @@ def test_dashboard_for_lbf_lists_every_plan_read_only(client, ws):
 
 
 def test_board_member_approves_in_the_browser(client, ws):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     client.force_login(ws.board)
     body = client.get(detail_url(ws)).content.decode()
     assert "Til behandling i bestyrelsen" in body and "Registrér bestyrelsens godkendelse" in body
@@ -50,7 +51,7 @@ def test_board_member_approves_in_the_browser(client, ws):
 
 
 def test_approval_with_a_future_date_is_refused_with_a_danish_message(client, ws):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     client.force_login(ws.board)
     url = reverse("agreements:subagreement_approve", kwargs={"slug": ws.plan.slug,
                                                              "area": ws.sub_agreement.focus_area.slug})
@@ -74,8 +75,8 @@ def test_secretary_cannot_send_while_errors_and_sees_why(client, ws):
 
 
 def test_snapshot_page_and_pdf_download(client, ws):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
-    approval = workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board,
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
+    approval = workflow.document_approve(document=ws.sub_agreement, by=ws.board,
                                              meeting_date=date(2024, 3, 12), referat="Referat pkt. 4")
     client.force_login(ws.lbf)
     body = client.get(approval.get_absolute_url()).content.decode()
@@ -102,8 +103,8 @@ def test_board_comments_on_a_delaftale(client, ws):
 def test_lbf_approval_is_recorded_on_the_snapshot_page(client, ws):
     from agreements import services
 
-    workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.secretary)
-    workflow.strategic_agreement_approve(agreement=ws.strategic, by=ws.board, meeting_date=date(2023, 1, 5),
+    workflow.document_submit(document=ws.strategic, by=ws.secretary)
+    workflow.document_approve(document=ws.strategic, by=ws.board, meeting_date=date(2023, 1, 5),
                                          referat="R1")
     ws.strategic.refresh_from_db()
     services.strategic_agreement_save(agreement=ws.strategic, expected_version=ws.strategic.version,
@@ -111,8 +112,8 @@ def test_lbf_approval_is_recorded_on_the_snapshot_page(client, ws):
     client.force_login(ws.secretary)
     body = client.get(reverse("agreements:strategic_detail", kwargs={"slug": ws.plan.slug})).content.decode()
     assert "kræver LBF-godkendelse" in body
-    workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.secretary)
-    second = workflow.strategic_agreement_approve(agreement=ws.strategic, by=ws.board,
+    workflow.document_submit(document=ws.strategic, by=ws.secretary)
+    second = workflow.document_approve(document=ws.strategic, by=ws.board,
                                                   meeting_date=date(2024, 1, 5), referat="R2")
     body = client.get(second.get_absolute_url()).content.decode()
     assert "Registrér LBF's godkendelse" in body

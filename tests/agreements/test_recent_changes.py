@@ -2,7 +2,7 @@
 
 import pytest
 
-from agreements import history
+from helhedsplan.approvals import history
 from tests.factories.agreements import ActivityFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,15 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements import revisions
-from agreements.models import (
-    Clause,
-    Contact,
-    DocumentStatus,
-    FocusArea,
-    Organisation,
-    PlanMembership,
-    Pulje,
-)
+from agreements.models import Clause, Contact, DocumentStatus, FocusArea, Organisation, PlanMembership, Pulje
 from budgets.content import BudgetContent, LineData
 from budgets.models import BudgetLine, ExpenseType
 from budgets.services import budget_replace

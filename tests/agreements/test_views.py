@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from agreements.selectors import LBF_GROUP, plans_visible_to
+from agreements.permissions import LBF_GROUP, plans_visible_to
 from tests.factories.agreements import ActivityFactory, PlanFactory, PlanMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,20 +3,23 @@
 from datetime import date, timedelta
 
 import pytest
-from agreements.workflow import ApprovalBlocked
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from agreements import selectors, services, workflow
-from agreements.models import Activity, Approval, Comment, DocumentStatus, SubAgreement
+from agreements import services
+from agreements.models import Activity, Comment, DocumentStatus, SubAgreement
 from agreements.services import ChildChanges, VersionConflict
+from helhedsplan.approvals import services as workflow
+from helhedsplan.approvals.models import Approval
+from helhedsplan.approvals.selectors import current_strategic_agreement, current_subagreements
+from helhedsplan.approvals.services import ApprovalBlocked
 
 MEETING = date(2024, 3, 12)
 
 
 def _submit_and_approve(ws, meeting=MEETING, referat="Referat af bestyrelsesmøde, pkt. 4"):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
-    return workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board, meeting_date=meeting,
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
+    return workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=meeting,
                                          referat=referat)
 
 
@@ -35,7 +38,7 @@ def _edit(sub_agreement, **fields):
 
 def test_secretary_sends_a_draft_to_the_board(ws):
     version = ws.sub_agreement.version
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     ws.sub_agreement.refresh_from_db()
     assert ws.sub_agreement.status == DocumentStatus.SUBMITTED
     assert ws.sub_agreement.version == version, "a status change is not a content change"
@@ -44,21 +47,21 @@ def test_secretary_sends_a_draft_to_the_board(ws):
 @pytest.mark.parametrize("who", ["board", "lbf", "outsider"])
 def test_only_the_secretariat_sends_to_the_board(ws, who):
     with pytest.raises(PermissionDenied):
-        workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=getattr(ws, who))
+        workflow.document_submit(document=ws.sub_agreement, by=getattr(ws, who))
     ws.sub_agreement.refresh_from_db()
     assert ws.sub_agreement.status == DocumentStatus.DRAFT
 
 
 def test_submitting_twice_is_refused(ws):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     with pytest.raises(ValidationError, match="Kun en kladde"):
-        workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+        workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
 
 
 def test_submitting_is_refused_while_the_checks_report_errors(ws):
     _break_the_plan(ws)
     with pytest.raises(ApprovalBlocked) as excinfo:
-        workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+        workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     assert "uden for helhedsplanens periode" in str(excinfo.value)
     assert excinfo.value.findings and all(f.is_error for f in excinfo.value.findings)
     ws.sub_agreement.refresh_from_db()
@@ -93,25 +96,25 @@ def test_board_approval_freezes_a_snapshot(ws):
 
 @pytest.mark.parametrize("who", ["secretary", "lbf", "outsider"])
 def test_only_the_board_approves(ws, who):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     with pytest.raises(PermissionDenied):
-        workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=getattr(ws, who), meeting_date=MEETING,
+        workflow.document_approve(document=ws.sub_agreement, by=getattr(ws, who), meeting_date=MEETING,
                                       referat="Referat")
     assert not Approval.objects.exists()
 
 
 def test_a_draft_cannot_be_approved_without_being_sent(ws):
     with pytest.raises(ValidationError, match="sendt til behandling"):
-        workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board, meeting_date=MEETING,
+        workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=MEETING,
                                       referat="Referat")
     assert not Approval.objects.exists()
 
 
 def test_approval_is_refused_while_the_checks_report_errors(ws):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     _break_the_plan(ws)
     with pytest.raises(ApprovalBlocked, match="kan ikke godkendes"):
-        workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board, meeting_date=MEETING,
+        workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=MEETING,
                                       referat="Referat")
     ws.sub_agreement.refresh_from_db()
     assert ws.sub_agreement.status == DocumentStatus.SUBMITTED
@@ -124,20 +127,20 @@ def test_approval_is_refused_while_the_checks_report_errors(ws):
     (MEETING, "   ", "referat", "reference til bestyrelsens referat"),
 ])
 def test_approval_needs_a_past_meeting_date_and_a_referat(ws, meeting, referat, field, message):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     with pytest.raises(ValidationError) as excinfo:
-        workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board, meeting_date=meeting,
+        workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=meeting,
                                       referat=referat)
     assert message in " ".join(excinfo.value.message_dict[field])
     assert not Approval.objects.exists()
 
 
 def test_approval_of_a_version_changed_after_the_board_looked_is_refused(ws):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     seen = ws.sub_agreement.version
     _edit(ws.sub_agreement, revision="Ændret lige før mødet.")
     with pytest.raises(VersionConflict):
-        workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board, meeting_date=MEETING,
+        workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=MEETING,
                                       referat="Referat", expected_version=seen)
     assert not Approval.objects.exists()
 
@@ -145,17 +148,17 @@ def test_approval_of_a_version_changed_after_the_board_looked_is_refused(ws):
 def test_a_meeting_before_the_previous_approval_is_refused(ws):
     _submit_and_approve(ws)
     _edit(ws.sub_agreement, revision="Ny tekst.")
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     with pytest.raises(ValidationError, match="før den seneste godkendelse"):
-        workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board,
+        workflow.document_approve(document=ws.sub_agreement, by=ws.board,
                                       meeting_date=MEETING - timedelta(days=1), referat="Referat")
 
 
 # --- Til behandling → kladde ----------------------------------------------------------------------
 
 def test_board_sends_it_back_with_a_reason_as_comment(ws):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
-    workflow.subagreement_return_to_draft(sub_agreement=ws.sub_agreement, by=ws.board, reason="Mangler budgettal.")
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
+    workflow.document_return_to_draft(document=ws.sub_agreement, by=ws.board, reason="Mangler budgettal.")
     ws.sub_agreement.refresh_from_db()
     assert ws.sub_agreement.status == DocumentStatus.DRAFT
     comment = Comment.objects.get(sub_agreement=ws.sub_agreement)
@@ -164,13 +167,13 @@ def test_board_sends_it_back_with_a_reason_as_comment(ws):
 
 def test_only_a_submitted_document_can_be_sent_back(ws):
     with pytest.raises(ValidationError, match="til behandling"):
-        workflow.subagreement_return_to_draft(sub_agreement=ws.sub_agreement, by=ws.board)
+        workflow.document_return_to_draft(document=ws.sub_agreement, by=ws.board)
 
 
 def test_lbf_cannot_send_back(ws):
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     with pytest.raises(PermissionDenied):
-        workflow.subagreement_return_to_draft(sub_agreement=ws.sub_agreement, by=ws.lbf)
+        workflow.document_return_to_draft(document=ws.sub_agreement, by=ws.lbf)
 
 
 # --- Editing after approval; current versions -------------------------------------------------------
@@ -180,7 +183,7 @@ def test_editing_an_approved_delaftale_starts_a_new_draft_and_the_snapshot_stays
     frozen = approval.data
     _edit(ws.sub_agreement, revision="Revideres hvert halve år.")
     assert ws.sub_agreement.status == DocumentStatus.DRAFT
-    current = selectors.current_subagreements(ws.plan)
+    current = current_subagreements(ws.plan)
     assert current == [approval]
     approval.refresh_from_db()
     assert approval.data == frozen
@@ -202,14 +205,14 @@ def test_current_subagreements_as_of_a_date(ws):
     _edit(ws.sub_agreement, revision="Anden udgave.")
     second = _submit_and_approve(ws, meeting=date(2024, 1, 10))
     assert second.number == 2
-    assert selectors.current_subagreements(ws.plan) == [second]
-    assert selectors.current_subagreements(ws.plan, as_of=date(2023, 6, 1)) == [first]
-    assert selectors.current_subagreements(ws.plan, as_of=date(2024, 1, 10)) == [second]
-    assert selectors.current_subagreements(ws.plan, as_of=date(2022, 12, 31)) == []
+    assert current_subagreements(ws.plan) == [second]
+    assert current_subagreements(ws.plan, as_of=date(2023, 6, 1)) == [first]
+    assert current_subagreements(ws.plan, as_of=date(2024, 1, 10)) == [second]
+    assert current_subagreements(ws.plan, as_of=date(2022, 12, 31)) == []
 
 
 def test_a_never_approved_delaftale_has_no_current_version(ws):
-    assert selectors.current_subagreements(ws.plan) == []
+    assert current_subagreements(ws.plan) == []
 
 
 def test_a_snapshot_never_changes_and_cannot_be_deleted(ws):
@@ -242,8 +245,8 @@ def test_the_pdf_of_a_snapshot_can_be_filled_once(ws):
 # --- Strategic agreement ----------------------------------------------------------------------------
 
 def _approve_strategic(ws, meeting=MEETING):
-    workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.secretary)
-    return workflow.strategic_agreement_approve(agreement=ws.strategic, by=ws.board, meeting_date=meeting,
+    workflow.document_submit(document=ws.strategic, by=ws.secretary)
+    return workflow.document_approve(document=ws.strategic, by=ws.board, meeting_date=meeting,
                                                 referat="Referat, pkt. 2")
 
 
@@ -253,7 +256,7 @@ def test_strategic_agreement_goes_through_the_same_workflow(ws):
     assert ws.strategic.status == DocumentStatus.APPROVED
     assert approval.kind == Approval.Kind.STRATEGIC and approval.number == 1
     assert not approval.requires_lbf_approval, "the first approval is not a change"
-    assert selectors.current_strategic_agreement(ws.plan) == approval
+    assert current_strategic_agreement(ws.plan) == approval
     sections = {f["name"]: f["value"] for f in approval.data["fields"]}
     assert sections["section_2_vision"] == "Et trygt boligområde for alle."
 
@@ -303,14 +306,14 @@ def test_lbf_approval_refusals(ws):
 
 def test_strategic_refusals_match_the_delaftale(ws):
     with pytest.raises(PermissionDenied):
-        workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.board)
-    workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.secretary)
+        workflow.document_submit(document=ws.strategic, by=ws.board)
+    workflow.document_submit(document=ws.strategic, by=ws.secretary)
     with pytest.raises(PermissionDenied):
-        workflow.strategic_agreement_approve(agreement=ws.strategic, by=ws.secretary, meeting_date=MEETING,
+        workflow.document_approve(document=ws.strategic, by=ws.secretary, meeting_date=MEETING,
                                              referat="Referat")
-    workflow.strategic_agreement_return_to_draft(agreement=ws.strategic, by=ws.board, reason="")
+    workflow.document_return_to_draft(document=ws.strategic, by=ws.board, reason="")
     ws.strategic.refresh_from_db()
     assert ws.strategic.status == DocumentStatus.DRAFT
     _break_the_plan(ws)
     with pytest.raises(ApprovalBlocked):
-        workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.secretary)
+        workflow.document_submit(document=ws.strategic, by=ws.secretary)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 
 from agreements.models import Plan, PlanMembership, StrategicAgreement, SubAgreement
-from agreements.selectors import LBF_GROUP
+from agreements.permissions import LBF_GROUP
 from tests.factories.agreements import (
     ActivityFactory,
     AgreementPartyFactory,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from agreements.models import PlanMembership
-from agreements.selectors import LBF_GROUP
+from agreements.permissions import LBF_GROUP
 from budgets.models import BudgetLine, PendingBudgetImport
 from budgets.selectors import budget_content
 from budgets.views import XLSX_TYPE

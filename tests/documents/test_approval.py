@@ -4,8 +4,11 @@ from datetime import date
 
 import pytest
 
-from agreements import documents, pdf, workflow
 from agreements.models import DocumentStatus
+from helhedsplan.documents import builders as documents
+from helhedsplan.approvals import services as workflow
+from helhedsplan.documents import pdf
+from helhedsplan.documents import services as document_services
 from tests.agreements.workspace_data import build_workspace
 from tests.documents.helpers import footer_numbers, pdf_pages
 
@@ -38,8 +41,8 @@ def test_approval_is_printed_on_the_approved_pdf_and_on_the_current_document(ws)
     assert documents.delaftale_document(plan=ws.plan, area_slug=area).context["approval"] is None
     assert_draft(pages_of(documents.delaftale_document(plan=ws.plan, area_slug=area)))
 
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
-    approval = workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board,
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
+    approval = document_services.document_approve(document=ws.sub_agreement, by=ws.board,
                                              meeting_date=date(2024, 3, 12), referat="Referat pkt. 4")
 
     # The frozen PDF the workflow rendered through this pipeline carries the approval.
@@ -51,8 +54,8 @@ def test_approval_is_printed_on_the_approved_pdf_and_on_the_current_document(ws)
     # … but the samlet plan is a draft until the samarbejdsaftale is approved too.
     assert documents.samlet_document(plan=ws.plan).context["approval"] is None
 
-    workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.secretary)
-    workflow.strategic_agreement_approve(agreement=ws.strategic, by=ws.board, meeting_date=date(2024, 4, 2),
+    workflow.document_submit(document=ws.strategic, by=ws.secretary)
+    document_services.document_approve(document=ws.strategic, by=ws.board, meeting_date=date(2024, 4, 2),
                                          referat="Referat pkt. 2")
     assert_approved(pages_of(documents.samarbejdsaftale_document(plan=ws.plan)), "2. april 2024")
     assert documents.samlet_document(plan=ws.plan).context["approval"] == documents.ApprovalMark(date(2024, 4, 2))

@@ -12,10 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from agreements import documents, pdf
-from agreements.demo import DEMO_PLAN_SLUGS, demo_meeting_date
+from agreements.demo import DEMO_PLAN_SLUGS
 from agreements.models import Plan
+from helhedsplan.documents import builders as documents
+from helhedsplan.documents import pdf
 from helhedsplan.formatting import format_date, format_kroner, format_number, format_percent
+from helhedsplan.workspace.demo import demo_meeting_date
 from tests.documents.helpers import GUIDANCE, footer_numbers, normalize, pdf_fonts, pdf_pages
 
 SAMARBEJDSAFTALE_HEADINGS = [

@@ -8,7 +8,7 @@ import weasyprint
 from django.templatetags.static import static
 from weasyprint.formatting_structure.boxes import TextBox
 
-from agreements import pdf
+from helhedsplan.documents import pdf
 from tests.documents.helpers import pdf_fonts, pdf_pages
 
 HTML = f"""<html lang="da"><head><link rel="stylesheet" href="{static('documents/print.css')}"></head>

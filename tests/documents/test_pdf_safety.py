@@ -4,10 +4,11 @@ import io
 import socket
 
 import pytest
-from agreements.pdf import DOCUMENT_BASE_URL, StaticFilesURLFetcher, static_file_for_url
 from pypdf import PdfReader
 
-from agreements import documents, pdf
+from helhedsplan.documents import builders as documents
+from helhedsplan.documents import pdf
+from helhedsplan.documents.pdf import DOCUMENT_BASE_URL, StaticFilesURLFetcher, static_file_for_url
 from tests.documents.helpers import normalize, pdf_pages
 from tests.factories.agreements import ActivityFactory, StrategicAgreementFactory
 

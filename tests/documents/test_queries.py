@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agreements import documents
+from helhedsplan.documents import builders as documents
 from tests.documents.helpers import plan_with_activities
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.utils.safestring import mark_safe
 
-from agreements import documents, pdf
 from budgets.models import BudgetLine
+from helhedsplan.documents import builders as documents
+from helhedsplan.documents import pdf
 from tests.documents.helpers import footer_numbers, normalize, pdf_pages
 from tests.factories.agreements import ActivityFactory, StrategicAgreementFactory
 from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, BudgetLineFactory, ExpenseTypeFactory

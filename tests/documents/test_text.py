@@ -3,10 +3,11 @@
 import html
 import re
 
-from agreements.document_text import plain_text_to_html
 from django.template import Context, Template
 from hypothesis import given
 from hypothesis import strategies as st
+
+from helhedsplan.documents.text import plain_text_to_html
 
 OUR_TAGS = re.compile(r"</?(p|ul|li)>|<br>")
 

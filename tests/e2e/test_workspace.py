@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from agreements import workflow
-from agreements.models import Activity, Approval, Clause, DocumentStatus
+from agreements.models import Activity, Clause, DocumentStatus
+from helhedsplan.approvals import services as workflow
+from helhedsplan.approvals.models import Approval
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -22,8 +23,8 @@ def approved_once(ws):
     """The delaftale as the bestyrelse approved it last time."""
     Clause.objects.create(category=Clause.Category.REVISION, title="Årlig revision efter sommerferien",
                           text=CLAUSE_TEXT)
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
-    workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board, meeting_date=date(2024, 3, 12),
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
+    workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=date(2024, 3, 12),
                                   referat="Referat 12. marts 2024, pkt. 3")
     return ws
 

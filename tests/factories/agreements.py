@@ -14,7 +14,6 @@ from agreements.models import (
     FocusArea,
     HousingArea,
     HousingDepartment,
-    LbfExport,
     Milestone,
     Organisation,
     Plan,
@@ -26,6 +25,7 @@ from agreements.models import (
     SubAgreement,
     SubAgreementParty,
 )
+from helhedsplan.lbf.models import LbfExport
 
 
 class UserFactory(factory.django.DjangoModelFactory):

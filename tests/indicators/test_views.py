@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agreements.models import PlanMembership
-from agreements.selectors import LBF_GROUP
+from agreements.permissions import LBF_GROUP
 from indicators.models import IndicatorValue
 from tests.factories.agreements import PlanFactory, PlanMembershipFactory, SubAgreementFactory, UserFactory
 from tests.factories.indicators import (

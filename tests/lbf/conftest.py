@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from agreements import workflow
+from helhedsplan.approvals import services as workflow
 from tests.agreements.workspace_data import Workspace, build_workspace
 
 
@@ -36,10 +36,10 @@ def approve(ws, *, meeting: date, referat: str = "Referat af bestyrelsesmøde, p
     """Send the workspace's delaftale (or strategic agreement) to the bestyrelse and approve it."""
     if strategic:
         ws.strategic.refresh_from_db()
-        workflow.strategic_agreement_submit(agreement=ws.strategic, by=ws.secretary)
-        return workflow.strategic_agreement_approve(agreement=ws.strategic, by=ws.board, meeting_date=meeting,
+        workflow.document_submit(document=ws.strategic, by=ws.secretary)
+        return workflow.document_approve(document=ws.strategic, by=ws.board, meeting_date=meeting,
                                                     referat=referat)
     ws.sub_agreement.refresh_from_db()
-    workflow.subagreement_submit(sub_agreement=ws.sub_agreement, by=ws.secretary)
-    return workflow.subagreement_approve(sub_agreement=ws.sub_agreement, by=ws.board, meeting_date=meeting,
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
+    return workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=meeting,
                                          referat=referat)

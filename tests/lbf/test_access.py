@@ -6,9 +6,9 @@ import zipfile
 from datetime import date
 
 import pytest
-from agreements.export import ExportError, export_lbf, lbf_export_request
 from django.urls import reverse
 
+from helhedsplan.lbf.export import ExportError, export_lbf, lbf_export_request
 from tests.lbf.conftest import approve
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,12 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from agreements.export import ExportError, export_path, lbf_export_request, lbf_export_run, lbf_exports_cleanup
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import LbfExport
+from helhedsplan.lbf.export import ExportError, export_path, lbf_export_request, lbf_export_run, lbf_exports_cleanup
+from helhedsplan.lbf.models import LbfExport
 from tests.lbf.conftest import approve
 
 pytestmark = pytest.mark.django_db

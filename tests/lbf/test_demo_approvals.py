@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from agreements.demo import DEMO_APPROVER
-from agreements.models import Approval, DocumentStatus, Plan, StrategicAgreement, SubAgreement
+from agreements.models import DocumentStatus, Plan, StrategicAgreement, SubAgreement
+from helhedsplan.approvals.models import Approval
+from helhedsplan.workspace.demo import DEMO_APPROVER
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,8 @@ def test_load_demo_again_approves_nothing_new(demo_data):
 
 
 def test_a_deferred_pdf_is_only_rendered_while_the_document_is_unchanged(demo_data):
-    from agreements import services, workflow
+    from agreements import services
+    from helhedsplan.approvals import services as workflow
 
     changed = Approval.objects.get(plan__slug="amager", focus_area__slug="beskaeftigelse")
     unchanged = Approval.objects.get(plan__slug="amager", focus_area__slug="kriminalitetsforebyggelse")

@@ -8,15 +8,16 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from agreements.export import ExportError, export_lbf
-from agreements.tasks import render_approval_pdfs
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from agreements import services
-from agreements.models import Approval, DocumentStatus, Plan, SubAgreement
-from agreements.selectors import current_strategic_agreement, current_subagreements
+from agreements.models import DocumentStatus, Plan, SubAgreement
+from helhedsplan.approvals.models import Approval
+from helhedsplan.approvals.selectors import current_strategic_agreement, current_subagreements
+from helhedsplan.documents.services import render_approval_pdfs
+from helhedsplan.lbf.export import ExportError, export_lbf
 from tests.documents.helpers import normalize, pdf_pages
 from tests.factories.agreements import ActivityFactory, PlanFactory, SubAgreementFactory
 from tests.lbf.conftest import approve

@@ -114,7 +114,8 @@ def test_beredskabsplan_is_edited_by_the_secretariat_and_read_by_others(client, 
 
 
 def test_milepaelsplan_pdf_and_beredskabsplan_in_the_samlet_plan(client, ws):
-    from agreements import documents, pdf
+    from helhedsplan.documents import builders as documents
+    from helhedsplan.documents import pdf
     from tests.documents.helpers import normalize, pdf_pages
 
     _new(ws, title="Midtvejsevaluering afleveret", due_date=date(2024, 1, 1))
