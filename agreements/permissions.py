@@ -77,15 +77,23 @@ def plan_role(user: User, plan: Plan) -> str | None:
     return PlanMembership.objects.filter(user=user, plan=plan).values_list("role", flat=True).first()
 
 
+def _remembered(user: User, key: str, read) -> bool:
+    """A fact about the user, read once per user object, as Django's ModelBackend keeps the user's
+    permissions (a request has its own user object, so a change shows from the next request on)."""
+    facts = user.__dict__.setdefault("_role_facts", {})
+    if key not in facts:
+        facts[key] = read()
+    return facts[key]
+
+
+def _in_lbf_group(user: User) -> bool:
+    return _active(user) and user.groups.filter(name=LBF_GROUP).exists()
+
+
 @rules.predicate
 def is_lbf(user: User) -> bool:
-    """Member of Landsbyggefonden's group (read once per user object)."""
-    if not _active(user):
-        return False
-    cached = getattr(user, "_is_lbf", None)
-    if cached is None:
-        cached = user._is_lbf = user.groups.filter(name=LBF_GROUP).exists()
-    return cached
+    """Member of Landsbyggefonden's group."""
+    return _active(user) and _remembered(user, "lbf", lambda: _in_lbf_group(user))
 
 
 @rules.predicate
@@ -110,7 +118,8 @@ def is_member(user: User, plan: Plan) -> bool:
 
 @rules.predicate
 def is_in_any_secretariat(user: User) -> bool:
-    return _active(user) and PlanMembership.objects.filter(user=user, role=PlanMembership.Role.SECRETARIAT).exists()
+    return _active(user) and _remembered(user, "secretariat", lambda: PlanMembership.objects.filter(
+        user=user, role=PlanMembership.Role.SECRETARIAT).exists())
 
 
 @rules.predicate
@@ -178,7 +187,7 @@ def plans_visible_to(user: User) -> QuerySet[Plan]:
     """The plans ``VIEW_PLAN`` allows, as a queryset (the two must agree)."""
     if not _active(user):
         return Plan.objects.none()
-    if is_admin(user) or is_lbf(user):
+    if is_admin(user) or _in_lbf_group(user):
         return Plan.objects.all()
     return Plan.objects.filter(memberships__user=user).distinct()
 

@@ -37,7 +37,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact_uses = selectors.contacts_usage(contacts, request.user)
     return render(request, "agreements/organisation_detail.html", {
         "organisation": organisation, "uses": selectors.organisation_usage(organisation, request.user),
-        "contacts": [(c, contact_uses[c.pk], request.user.has_perm(permissions.EDIT_PARTNER, c)) for c in contacts],
+        "contacts": [(c, contact_uses[c.pk]) for c in contacts],
         "can_edit": request.user.has_perm(permissions.EDIT_PARTNER, organisation),
         "can_create": request.user.has_perm(permissions.CREATE_SHARED),
     })

@@ -114,10 +114,10 @@ def test_admin_rejects_second_subagreement_with_danish_message(client, staff_use
 def test_approvals_are_read_only_in_the_admin(client, staff_user, one_of_everything):
     approval = Approval.objects.get()
     client.force_login(staff_user)
-    url = reverse("admin:agreements_approval_change", args=[approval.pk])
+    url = reverse("admin:approvals_approval_change", args=[approval.pk])
     response = client.post(url, {"title": "Ændret", "referat": "Andet"})
     assert response.status_code == 403
-    delete_url = reverse("admin:agreements_approval_delete", args=[approval.pk])
+    delete_url = reverse("admin:approvals_approval_delete", args=[approval.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     approval.refresh_from_db()
     assert approval.title != "Ændret" and Approval.objects.count() == 1

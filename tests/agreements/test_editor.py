@@ -1,13 +1,15 @@
 """The delaftale editor, the activity editor and the strategic agreement editor in the browser's shoes."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
 from agreements.forms import ActivityFormSet, PartyFormSet, StaffResourceFormSet, SubAgreementForm
 from agreements.models import Activity, Clause, DocumentStatus, SubAgreement
+from helhedsplan.approvals import services as workflow
+from helhedsplan.approvals.state import document_state
 from tests.agreements.formdata import form_data, formset_data
 from tests.factories.agreements import OrganisationFactory
 
@@ -118,15 +120,16 @@ def test_findings_are_shown_next_to_the_field_they_concern(client, ws):
 
 
 def test_editing_an_approved_delaftale_says_it_becomes_a_draft(client, ws):
-    SubAgreement.objects.filter(pk=ws.sub_agreement.pk).update(status=DocumentStatus.APPROVED)
+    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
+    workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=date(2024, 3, 1), referat="Pkt. 2")
     client.force_login(ws.secretary)
     body = client.get(editor_url(ws)).content.decode()
     assert "bliver de en ny kladde" in body
-    data = editor_data(ws.sub_agreement)
+    data = editor_data(SubAgreement.objects.get(pk=ws.sub_agreement.pk))
     data["revision"] = "Ny tekst."
     client.post(editor_url(ws), data)
-    ws.sub_agreement.refresh_from_db()
-    assert ws.sub_agreement.status == DocumentStatus.DRAFT
+    state = document_state(SubAgreement.objects.get(pk=ws.sub_agreement.pk))
+    assert state.code == DocumentStatus.DRAFT and state.changed_since_approval
 
 
 # --- Clause library -------------------------------------------------------------------------------------

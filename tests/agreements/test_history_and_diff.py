@@ -120,7 +120,8 @@ def test_version_only_saves_are_not_listed(ws):
     workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     entries = history.subagreement_changes(ws.sub_agreement)
     assert len(entries) == before + 1
-    assert entries[0].fields[0].label == "Status" and entries[0].fields[0].new == "Til behandling i bestyrelsen"
+    assert entries[0].fields[0].label == "Sendt til bestyrelsen"
+    assert entries[0].fields[0].new == "Til behandling i bestyrelsen"
 
 
 # --- Restore -----------------------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ from importlib.util import find_spec
 
 from django.urls import reverse
 
-from agreements.models import Comment, Contact, DocumentStatus, Organisation, SubAgreement
+from agreements.models import Comment, Contact, Organisation, SubAgreement
 from helhedsplan.approvals import services as workflow
 from helhedsplan.approvals.models import Approval
+from helhedsplan.approvals.state import document_state
 
 
 def detail_url(ws):
@@ -47,7 +48,7 @@ def test_board_member_approves_in_the_browser(client, ws):
     assert "Godkendt. Version 1 er nu den gældende." in body
     assert "Gældende version:" in body and "12. marts 2024" in body
     ws.sub_agreement.refresh_from_db()
-    assert ws.sub_agreement.status == DocumentStatus.APPROVED
+    assert document_state(ws.sub_agreement).is_approved
 
 
 def test_approval_with_a_future_date_is_refused_with_a_danish_message(client, ws):

@@ -62,7 +62,7 @@ def stamp(ws) -> object:
 
 def _form_data(form) -> dict:
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue

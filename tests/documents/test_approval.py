@@ -4,9 +4,8 @@ from datetime import date
 
 import pytest
 
-from agreements.models import DocumentStatus
-from helhedsplan.documents import builders as documents
 from helhedsplan.approvals import services as workflow
+from helhedsplan.documents import builders as documents
 from helhedsplan.documents import pdf
 from helhedsplan.documents import services as document_services
 from tests.agreements.workspace_data import build_workspace
@@ -61,9 +60,9 @@ def test_approval_is_printed_on_the_approved_pdf_and_on_the_current_document(ws)
     assert documents.samlet_document(plan=ws.plan).context["approval"] == documents.ApprovalMark(date(2024, 4, 2))
     assert documents.budget_document(plan=ws.plan).context["approval"] is None  # the budgetark has no approval
 
-    # A new draft of the delaftale is a draft again.
+    # A changed delaftale is a draft again.
     ws.sub_agreement.refresh_from_db()
-    ws.sub_agreement.status = DocumentStatus.DRAFT
+    ws.sub_agreement.revision = "Revideres hvert kvartal."
     ws.sub_agreement.save()
     assert_draft(pages_of(documents.delaftale_document(plan=ws.plan, area_slug=area)))
     assert documents.samlet_document(plan=ws.plan).context["approval"] is None

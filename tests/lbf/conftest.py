@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from helhedsplan.approvals import services as workflow
+from helhedsplan.documents import services as document_services
 from tests.agreements.workspace_data import Workspace, build_workspace
 
 
@@ -37,9 +38,9 @@ def approve(ws, *, meeting: date, referat: str = "Referat af bestyrelsesmøde, p
     if strategic:
         ws.strategic.refresh_from_db()
         workflow.document_submit(document=ws.strategic, by=ws.secretary)
-        return workflow.document_approve(document=ws.strategic, by=ws.board, meeting_date=meeting,
+        return document_services.document_approve(document=ws.strategic, by=ws.board, meeting_date=meeting,
                                                     referat=referat)
     ws.sub_agreement.refresh_from_db()
     workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
-    return workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=meeting,
+    return document_services.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=meeting,
                                          referat=referat)
