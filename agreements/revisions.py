@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection, models
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from simple_history.models import HistoricalChanges, registered_models
 
@@ -58,7 +58,7 @@ def _new_token(key: str) -> None:
     if Revision.objects.filter(key=key).update(token=uuid.uuid4()):
         return
     _, created = Revision.objects.get_or_create(key=key, defaults={"token": uuid.uuid4()})
-    if not created:  # created by a concurrent reader: its token may predate this change
+    if not created:  # created by a concurrent change: give this change a token of its own
         Revision.objects.filter(key=key).update(token=uuid.uuid4())
 
 
@@ -76,38 +76,9 @@ def tokens(plan_id: int) -> str:
     """The current revision of a plan's data and of the shared data, as one string (one query)."""
     keys = [GLOBAL, plan_key(plan_id)]
     found = dict(Revision.objects.filter(key__in=keys).values_list("key", "token"))
-    for key in keys:
-        if key not in found:
-            found[key] = Revision.objects.get_or_create(key=key, defaults={"token": uuid.uuid4()})[0].token
-    return ".".join(found[key].hex for key in keys)
-
-
-def _hex(token: uuid.UUID | str) -> str:
-    return token.hex if isinstance(token, uuid.UUID) else uuid.UUID(token).hex  # SQLite stores hex text
-
-
-def tokens_for_slug(slug: str) -> tuple[int, str] | None:
-    """The id of the plan with this slug and its ``tokens(id)``, or None (no such plan, or a token
-    not created yet: ``tokens`` creates it).
-
-    One small query before anything else is read. It is on the path of every repeated plan page
-    visit, so it is plain SQL, which keeps the per-request Python work small; the ORM would have to
-    compose two subqueries for it on every request.
-    """
-    quote = connection.ops.quote_name
-    plan_id, slug_column = quote(Plan._meta.pk.column), quote(Plan._meta.get_field("slug").column)
-    key_column, token_column = (quote(Revision._meta.get_field(name).column) for name in ("key", "token"))
-    revision = quote(Revision._meta.db_table)
-    sql = (f"SELECT p.{plan_id}, g.{token_column}, r.{token_column} FROM {quote(Plan._meta.db_table)} p "
-           f"LEFT JOIN {revision} g ON g.{key_column} = %s "
-           f"LEFT JOIN {revision} r ON r.{key_column} = (%s || CAST(p.{plan_id} AS VARCHAR(20))) "
-           f"WHERE p.{slug_column} = %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [GLOBAL, PLAN_PREFIX, slug])
-        row = cursor.fetchone()
-    if row is None or row[1] is None or row[2] is None:
-        return None
-    return row[0], f"{_hex(row[1])}.{_hex(row[2])}"
+    # Reading writes nothing: data never changed since the tokens table began has the token "0"; its first
+    # change creates the row with a new token.
+    return ".".join(found[key].hex if key in found else "0" for key in keys)
 
 
 def cached(name: str, plan: Plan, variant: str, build: Callable[[], T], *, cache_alias: str = "default") -> T:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 from openpyxl import Workbook
@@ -517,12 +517,26 @@ def lbf_export_request(*, user: AbstractBaseUser, slugs: Iterable[str] | None = 
     """Check and queue an export for ``user`` (``ExportError`` with Danish messages if it cannot be made)."""
     plans, explicit = resolve_plans(slugs=slugs, user=user)
     prepare_export(plans=plans, as_of=as_of, explicit=explicit)
+    _fail_stuck_exports(user)
     export = LbfExport(requested_by=user, plan_slugs=[plan.slug for plan in plans] if explicit else [],
                        as_of=as_of)
-    export.full_clean()
-    export.save()
+    export.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            export.save()
+    except IntegrityError:
+        raise ExportError(["Du har allerede et udtræk, der er i gang. Vent, til det er færdigt, "
+                           "og bestil så det næste."]) from None
     transaction.on_commit(lambda: _enqueue(export.pk))
     return export
+
+
+def _fail_stuck_exports(user: AbstractBaseUser) -> None:
+    """An export that has waited or run for over an hour lost its worker: it no longer blocks a new one."""
+    LbfExport.objects.filter(requested_by=user, status__in=LbfExport.UNFINISHED,
+                             created_at__lt=timezone.now() - LbfExport.STUCK_AFTER).update(
+        status=LbfExport.Status.FAILED, finished_at=timezone.now(),
+        error="Udtrækket blev ikke færdigt inden for en time og er opgivet. Bestil det igen.")
 
 
 def _enqueue(export_id) -> None:

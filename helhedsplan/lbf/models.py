@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +24,9 @@ class LbfExport(models.Model):
         DONE = "faerdig", "Færdig"
         FAILED = "fejlet", "Fejlet"
         EXPIRED = "udloebet", "Udløbet"
+
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
+    STUCK_AFTER = timedelta(hours=1)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lbf_exports",
@@ -46,6 +50,11 @@ class LbfExport(models.Model):
         verbose_name = "LBF-udtræk"
         verbose_name_plural = "LBF-udtræk"
         db_table = "agreements_lbfexport"  # the table predates the lbf app
+        constraints = [
+            # One export per user at a time: a second request waits until the first is done.
+            models.UniqueConstraint(fields=["requested_by"], condition=models.Q(status__in=["venter", "koerer"]),
+                                    name="lbfexport_one_unfinished_per_user"),
+        ]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
