@@ -173,7 +173,7 @@ Path(SESSION_FILE_PATH).mkdir(mode=0o700, parents=True, exist_ok=True)
 # refused for AXES_COOLOFF_TIME hours and a Danish page explains why. An administrator can lift the
 # lock with ``manage.py axes_reset``.
 AUTHENTICATION_BACKENDS = [
-    "agreements.throttling.LoginThrottlingBackend",
+    "helhedsplan.throttling.LoginThrottlingBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
