@@ -33,9 +33,25 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
-# django-axes behind the proxy: lock out the client's address, not the proxy's.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "1"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Login throttling behind the proxy: the client's address, not the proxy's (django-axes asks
+# django-ipware). REVERSE_PROXY_COUNT is the number of reverse proxies in front of gunicorn, each
+# appending the address it was connected from to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for).
+# The client is then the REVERSE_PROXY_COUNT-th entry from the right; what a client writes into the
+# header itself stands further left and is never used. django-ipware counts only the proxies *listed*
+# in the header (the last proxy is REMOTE_ADDR, not listed), hence the - 1, and non-strict so that a
+# client's own X-Forwarded-For does not make the header unusable (IPWARE_STRICT, read since
+# django-ipware 8; 7 is always strict and would fall back to the proxy). 0: no proxy, the connection's
+# address. gunicorn must be reachable only through the proxy (it binds 127.0.0.1 by default).
+REVERSE_PROXY_COUNT = int(os.environ.get("REVERSE_PROXY_COUNT", "1"))
+if REVERSE_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("REVERSE_PROXY_COUNT skal være 0 eller større.")
+if REVERSE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
+    AXES_IPWARE_PROXY_COUNT = REVERSE_PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = None
 
 # Content Security Policy (django-csp): only our own scripts; inline styles allowed for SVG charts.
 MIDDLEWARE = [*MIDDLEWARE]
