@@ -24,13 +24,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from .models import (
     Activity,
     AgreementParty,
     Contact,
     PlanFocusArea,
+    StaffResource,
     StrategicAgreement,
     SubAgreement,
     SubAgreementParty,
@@ -90,14 +91,31 @@ def model_item(instance: models.Model, names: list[str], label: str | None = Non
                 [model_entry(instance, name) for name in names])
 
 
-def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
-    """The delaftale with its parties, activities and staff resources."""
-    parties = SubAgreementParty.objects.filter(sub_agreement=sub_agreement).select_related("organisation", "contact")
-    activities = Activity.objects.filter(sub_agreement=sub_agreement).prefetch_related(
-        "housing_areas", "responsible_organisations",
-        Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),  # str(contact) names it
+SNAPSHOT_CHILDREN = ("_snapshot_parties", "_snapshot_activities", "_snapshot_staff")
+
+
+def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict]:
+    """The snapshot of each delaftale (id → snapshot) in a fixed number of queries, however many there are.
+
+    Each delaftale's ``plan`` and ``focus_area`` should be loaded with it (``select_related``). The
+    children are always read anew, also for a delaftale object that was snapshotted before."""
+    for sub_agreement in sub_agreements:
+        for name in SNAPSHOT_CHILDREN:
+            sub_agreement.__dict__.pop(name, None)
+    prefetch_related_objects(
+        sub_agreements,
+        Prefetch("parties", queryset=SubAgreementParty.objects.select_related("organisation", "contact__organisation"),
+                 to_attr="_snapshot_parties"),
+        Prefetch("activities", to_attr="_snapshot_activities", queryset=Activity.objects.prefetch_related(
+            "housing_areas", "responsible_organisations",
+            Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),  # str(contact) names it
+        )),
+        Prefetch("staff_resources", queryset=StaffResource.objects.all(), to_attr="_snapshot_staff"),
     )
-    staff = sub_agreement.staff_resources.all()
+    return {sub_agreement.pk: _subagreement_snapshot(sub_agreement) for sub_agreement in sub_agreements}
+
+
+def _subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
     return {
         "schema": SCHEMA,
         "kind": "delaftale",
@@ -107,12 +125,19 @@ def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
         "version": sub_agreement.version,
         "fields": [model_entry(sub_agreement, name) for name in SUBAGREEMENT_FIELDS],
         "collections": [
-            collection("parties", "Delaftalens parter", [model_item(p, PARTY_FIELDS) for p in parties]),
-            collection("activities", "Aktiviteter", [model_item(a, ACTIVITY_FIELDS) for a in activities]),
+            collection("parties", "Delaftalens parter",
+                       [model_item(p, PARTY_FIELDS) for p in sub_agreement._snapshot_parties]),
+            collection("activities", "Aktiviteter",
+                       [model_item(a, ACTIVITY_FIELDS) for a in sub_agreement._snapshot_activities]),
             collection("staff_resources", "Medarbejderressourcer",
-                       [model_item(s, STAFF_FIELDS, label=s.function) for s in staff]),
+                       [model_item(s, STAFF_FIELDS, label=s.function) for s in sub_agreement._snapshot_staff]),
         ],
     }
+
+
+def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
+    """The delaftale with its parties, activities and staff resources."""
+    return subagreement_snapshots([sub_agreement])[sub_agreement.pk]
 
 
 def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:

@@ -191,6 +191,19 @@ def focus_area_economy(plan: Plan) -> dict[int, Economy]:
     return {area_id: _economy(figures) for area_id, figures in per_area.items()}
 
 
+def subagreement_economies(sub_agreements: list[SubAgreement]) -> dict[int, Economy | None]:
+    """``subagreement_economy`` of several delaftaler (id → økonomi or None), two queries per plan."""
+    by_plan: dict[int, dict[int, Economy]] = {}
+    result: dict[int, Economy | None] = {}
+    for sub_agreement in sub_agreements:
+        if sub_agreement.plan_id not in by_plan:
+            by_plan[sub_agreement.plan_id] = focus_area_economy(sub_agreement.plan)
+        economies = by_plan[sub_agreement.plan_id]
+        result[sub_agreement.pk] = (economies.get(sub_agreement.focus_area_id) or _economy(Figures())) \
+            if economies else None
+    return result
+
+
 def subagreement_economy(sub_agreement: SubAgreement) -> Economy | None:
     """The delaftale's »Indsatsområdets økonomi« in kroner; None when the plan has no budget."""
     if not Budget.objects.filter(plan_id=sub_agreement.plan_id).exists():

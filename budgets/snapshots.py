@@ -9,11 +9,20 @@ from __future__ import annotations
 from agreements.models import SubAgreement
 from agreements.snapshots import collection, entry, item
 
-from .selectors import subagreement_economy
+from .selectors import Economy, subagreement_economies
 
 
 def subagreement_collections(sub_agreement: SubAgreement) -> list[dict]:
-    economy = subagreement_economy(sub_agreement)
+    return subagreements_collections([sub_agreement])[sub_agreement.pk]
+
+
+def subagreements_collections(sub_agreements: list[SubAgreement]) -> dict[int, list[dict]]:
+    """``subagreement_collections`` of several delaftaler (id → collections), a few queries per plan."""
+    economies = subagreement_economies(sub_agreements)
+    return {sub_agreement.pk: _economy_collections(economies[sub_agreement.pk]) for sub_agreement in sub_agreements}
+
+
+def _economy_collections(economy: Economy | None) -> list[dict]:
     if economy is None:
         return []
     fields = [entry("lbf", "Landsbyggefonden (kr.)", str(economy.lbf), "number"),

@@ -83,6 +83,16 @@ def goal_rows(plan: Plan) -> list[dict]:
     return rows
 
 
+def sub_goals_by_subagreement(sub_agreements: list[SubAgreement]) -> dict[int, list[SubGoal]]:
+    """The delmål with their indicators of several delaftaler (delaftale id → delmål), two queries."""
+    grouped: dict[int, list[SubGoal]] = {}
+    for sub_goal in (SubGoal.objects.filter(sub_agreement__in=sub_agreements)
+                     .prefetch_related(Prefetch("indicators", queryset=_ordered_indicators()))
+                     .order_by("order", "id")):
+        grouped.setdefault(sub_goal.sub_agreement_id, []).append(sub_goal)
+    return grouped
+
+
 def sub_goals_of(sub_agreement: SubAgreement) -> list[SubGoal]:
     """The delaftale's delmål with their indicators (2 queries)."""
     return list(

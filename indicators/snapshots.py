@@ -10,7 +10,7 @@ from __future__ import annotations
 from agreements.models import StrategicAgreement, SubAgreement
 from agreements.snapshots import collection, entry, item, model_entry
 
-from .selectors import plan_goals, sub_goals_of
+from .selectors import plan_goals, sub_goals_by_subagreement
 
 INDICATOR_FIELDS = ["kind", "text", "unit", "target", "monitoring", "baseline_area", "baseline_other_label",
                     "baseline_other", "baseline_year", "data_source", "activity"]
@@ -30,8 +30,15 @@ def _items(group_name: str, group_label: str, groups) -> list[dict]:
 
 
 def subagreement_collections(sub_agreement: SubAgreement) -> list[dict]:
-    items = _items("sub_goal", "Delmål", sub_goals_of(sub_agreement))
-    return [collection("indicators", "Delmål og indikatorer", items)]
+    return subagreements_collections([sub_agreement])[sub_agreement.pk]
+
+
+def subagreements_collections(sub_agreements: list[SubAgreement]) -> dict[int, list[dict]]:
+    """``subagreement_collections`` of several delaftaler (id → collections) in two queries."""
+    sub_goals = sub_goals_by_subagreement(sub_agreements)
+    return {sub_agreement.pk: [collection("indicators", "Delmål og indikatorer",
+                                          _items("sub_goal", "Delmål", sub_goals.get(sub_agreement.pk, [])))]
+            for sub_agreement in sub_agreements}
 
 
 def strategic_agreement_collections(agreement: StrategicAgreement) -> list[dict]:

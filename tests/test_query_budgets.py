@@ -102,7 +102,7 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
     lbf_user = UserFactory(username=lbf_username(plan))
     lbf_user.groups.add(Group.objects.get_or_create(name=LBF_GROUP)[0])
     for _ in range(size):
-        LbfExportFactory(requested_by=lbf_user, plan_slugs=[plan.slug])
+        LbfExportFactory(requested_by=lbf_user, plan_slugs=[plan.slug], status=LbfExport.Status.DONE)
     # Approvals as the app records them (the PDF is left out): ``size`` versions of the strategic agreement
     # and the first delaftale, one of the second; then a change since the approval.
     for document, versions in ((strategic, size), (sub_agreements[0], size), (sub_agreements[1], 1)):
@@ -263,7 +263,7 @@ MAX_QUERIES = {
     "strategic changes": 30, "strategic approval": 10,
     "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
     "beredskabsplan": 8, "public settings": 8, "public plan": 4,
-    "lbf overview": 40, "exports": 6, "export status": 6,
+    "lbf overview": 25, "exports": 6, "export status": 6,
     "clauses": 6, "new clause": 6, "clause editor": 8,
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
     "contact": 10, "new contact": 8, "contact editor": 8,
@@ -314,9 +314,10 @@ def test_query_count_does_not_grow_with_the_plan(client):
     assert not grown, "; ".join(grown)
 
 
-def test_the_lbf_overview_reads_a_fixed_number_of_queries_per_approved_document(client):
-    """Every plan's documents with their state: the live content of each approved document is read
-    (a constant number of queries per document, whatever its size)."""
+def test_the_lbf_overview_reads_a_fixed_number_of_queries_per_plan(client):
+    """Every plan's documents with their state: the live content of the approved documents is read
+    together, a few queries per plan (økonomi, section 5, the strategic agreement's parts), whatever the
+    plan's size. The second measurement lists one more plan than the first."""
     small = page_queries(client, *build_plan(2))["lbf overview"]
     large = page_queries(client, *build_plan(8))["lbf overview"]
-    assert large - small <= 30
+    assert large - small <= 6, (small, large)

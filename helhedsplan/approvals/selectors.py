@@ -12,7 +12,7 @@ from django.urls import reverse
 from agreements.models import Plan, StrategicAgreement, SubAgreement
 
 from .models import Approval
-from .state import DocumentState, document_state, latest_approval
+from .state import DocumentState, document_state, document_states, latest_approval
 
 __all__ = ["latest_approval"]
 
@@ -67,6 +67,14 @@ class DocumentRow:
         return document_state(self.document, approval=self.latest_approval)
 
 
+def _with_states(rows: list[DocumentRow]) -> list[DocumentRow]:
+    """Read the states of all rows together (``document_states``)."""
+    states = document_states([row.document for row in rows], [row.latest_approval for row in rows])
+    for row, state in zip(rows, states, strict=True):
+        row.__dict__["state"] = state
+    return rows
+
+
 def plan_documents(plan: Plan) -> list[DocumentRow]:
     """The strategic agreement and the delaftaler of a plan with status and latest approval."""
     approvals: dict[tuple, Approval] = {}
@@ -75,13 +83,14 @@ def plan_documents(plan: Plan) -> list[DocumentRow]:
     rows: list[DocumentRow] = []
     agreement = StrategicAgreement.objects.filter(plan=plan).first()
     if agreement is not None:
+        agreement.plan = plan
         rows.append(DocumentRow("Strategisk samarbejdsaftale", agreement,
                                 reverse("agreements:strategic_detail", kwargs={"slug": plan.slug}),
                                 approvals.get((Approval.Kind.STRATEGIC, None))))
     for sub_agreement in SubAgreement.objects.filter(plan=plan).select_related("focus_area", "plan"):
         rows.append(DocumentRow(str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
                                 approvals.get((Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
-    return rows
+    return _with_states(rows)
 
 
 def plans_documents(plans: list[Plan]) -> dict[int, list[DocumentRow]]:
@@ -104,4 +113,5 @@ def plans_documents(plans: list[Plan]) -> dict[int, list[DocumentRow]]:
         rows[sub_agreement.plan_id].append(DocumentRow(
             str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
             approvals.get((sub_agreement.plan_id, Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
+    _with_states([row for plan_rows in rows.values() for row in plan_rows])
     return rows

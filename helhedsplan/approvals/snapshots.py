@@ -23,13 +23,18 @@ from indicators import snapshots as indicator_snapshots
 NOT_CONTENT = frozenset({"version"})
 
 
+def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict]:
+    """Each delaftale's whole snapshot (id → snapshot) in a fixed number of queries (a few more per plan)."""
+    snapshots = agreement_snapshots.subagreement_snapshots(sub_agreements)
+    economies = budget_snapshots.subagreements_collections(sub_agreements)
+    indicators = indicator_snapshots.subagreements_collections(sub_agreements)
+    for pk, snapshot in snapshots.items():
+        snapshot["collections"] += [*economies[pk], *indicators[pk]]
+    return snapshots
+
+
 def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
-    snapshot = agreement_snapshots.subagreement_snapshot(sub_agreement)
-    snapshot["collections"] += [
-        *budget_snapshots.subagreement_collections(sub_agreement),
-        *indicator_snapshots.subagreement_collections(sub_agreement),
-    ]
-    return snapshot
+    return subagreement_snapshots([sub_agreement])[sub_agreement.pk]
 
 
 def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
@@ -40,11 +45,19 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
 
 def document_snapshot(document: SubAgreement | StrategicAgreement) -> dict:
     """The document's snapshot as plain JSON values (what ``Approval.data`` stores)."""
-    if isinstance(document, SubAgreement):
-        snapshot = subagreement_snapshot(document)
-    else:
-        snapshot = strategic_agreement_snapshot(document)
-    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+    return document_snapshots([document])[0]
+
+
+def document_snapshots(documents: list[SubAgreement | StrategicAgreement]) -> list[dict]:
+    """``document_snapshot`` of several documents, in their order; the delaftaler read together."""
+    subs = [document for document in documents if isinstance(document, SubAgreement)]
+    by_sub = subagreement_snapshots(subs) if subs else {}
+    result = []
+    for document in documents:
+        snapshot = by_sub[document.pk] if isinstance(document, SubAgreement) \
+            else strategic_agreement_snapshot(document)
+        result.append(json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder)))
+    return result
 
 
 def content_hash(snapshot: dict) -> str:

@@ -97,6 +97,18 @@ class DocumentState:
         return self.latest_approval.requires_lbf_approval and self.latest_approval.lbf_approved_on is None
 
 
+def document_states(documents: list[SubAgreement | StrategicAgreement],
+                    approvals: list[Approval | None]) -> list[DocumentState]:
+    """The states of several documents whose latest approvals the caller has read; the live content of
+    the approved ones is read together (a fixed number of queries, a few more per plan)."""
+    states = [DocumentState(document=document, latest_approval=approval)
+              for document, approval in zip(documents, approvals, strict=True)]
+    compared = [state for state in states if state.latest_approval is not None]
+    for state, snapshot in zip(compared, snapshots.document_snapshots([s.document for s in compared]), strict=True):
+        state.__dict__["snapshot"] = snapshot  # what the cached property would have read
+    return states
+
+
 def document_state(document: SubAgreement | StrategicAgreement, *,
                    approval: Approval | None | type[...] = ...) -> DocumentState:
     """The document's state. ``approval`` passes its latest approval when the caller has read it already."""
