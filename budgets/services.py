@@ -7,18 +7,22 @@ every created, changed and deleted line and footnote (``bulk_*_with_history`` fo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agreements import revisions
 from agreements.models import FocusArea, Plan
+from helhedsplan.findings import Finding
 
+from . import checks
 from .calculations import FINANCING_FIELDS, normalise_amounts
 from .content import BudgetChanges, BudgetContent, FootnoteData, LineData, diff, match_lines
-from .models import Budget, BudgetFootnote, BudgetLine, ExpenseType
+from .models import Budget, BudgetFootnote, BudgetLine, ExpenseType, PendingBudgetImport
 from .selectors import budget_content
 from .xlsx import ReadResult, read_budget_xlsx
 
@@ -182,6 +186,43 @@ def budget_import_file(*, plan: Plan, data: bytes, file_name: str = "", user: Ab
         return ImportOutcome(read=result, changes=diff(budget_content(plan), result.content), saved=False)
     changes = budget_replace(plan=plan, content=result.content, user=user, source_name=file_name)
     return ImportOutcome(read=result, changes=changes, saved=not changes.is_empty)
+
+
+# --- The budget upload: read and checked, shown, then saved or dropped ------------------------------------
+
+PENDING_LIFETIME = timedelta(days=1)
+
+
+@transaction.atomic
+def budget_upload_stage(*, plan: Plan, user: AbstractBaseUser, data: bytes, file_name: str) -> PendingBudgetImport:
+    """Keep an uploaded budgetark for its preview: read and checked first (``BudgetFileError``, nothing
+    kept), replacing the user's earlier upload for the plan; uploads left for a day are dropped."""
+    budget_import_file(plan=plan, data=data, file_name=file_name, dry_run=True)
+    PendingBudgetImport.objects.filter(created_at__lt=timezone.now() - PENDING_LIFETIME).delete()
+    PendingBudgetImport.objects.filter(plan=plan, user=user).delete()
+    return PendingBudgetImport.objects.create(plan=plan, user=user, file_name=file_name[:255], content=data)
+
+
+@transaction.atomic
+def budget_upload_confirm(*, pending: PendingBudgetImport, user: AbstractBaseUser) -> ImportOutcome:
+    """Make the previewed budgetark the plan's budget (``BudgetFileError`` if it no longer fits)."""
+    outcome = budget_import_file(plan=pending.plan, data=bytes(pending.content), file_name=pending.file_name,
+                                 user=user)
+    pending.delete()
+    return outcome
+
+
+def budget_upload_cancel(*, pending: PendingBudgetImport) -> None:
+    pending.delete()
+
+
+def budget_upload_findings(*, pending: PendingBudgetImport) -> list[Finding]:
+    """The plan's checks as they would read after saving the upload (saved and rolled back)."""
+    with transaction.atomic():
+        budget_import_file(plan=pending.plan, data=bytes(pending.content), file_name=pending.file_name)
+        findings = checks.plan_findings(pending.plan)
+        transaction.set_rollback(True)
+    return findings
 
 
 @transaction.atomic

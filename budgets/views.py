@@ -7,7 +7,6 @@ Thin: access through ``get_plan_for_user`` (404 for plans the user cannot see) a
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements import permissions
@@ -38,7 +36,6 @@ from .selectors import budget_content, budget_sheet, get_budget
 from .xlsx import BudgetFileError, Problem, write_budget_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PENDING_LIFETIME = timedelta(days=1)
 
 
 def _editable_plan(request: HttpRequest, slug: str) -> Plan:
@@ -107,16 +104,12 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     problems: list[Problem] = []
     if form.is_valid():
         upload_file = form.cleaned_data["file"]
-        data = upload_file.read()
         try:
-            services.budget_import_file(plan=plan, data=data, file_name=upload_file.name, dry_run=True)
+            pending = services.budget_upload_stage(plan=plan, user=request.user, data=upload_file.read(),
+                                                   file_name=upload_file.name)
         except BudgetFileError as exc:
             problems = exc.problems
         else:
-            PendingBudgetImport.objects.filter(created_at__lt=timezone.now() - PENDING_LIFETIME).delete()
-            PendingBudgetImport.objects.filter(plan=plan, user=request.user).delete()
-            pending = PendingBudgetImport.objects.create(plan=plan, user=request.user, file_name=upload_file.name[:255],
-                                                         content=data)
             return redirect("budgets:preview", slug=plan.slug, pk=pending.pk)
     context = _sheet_context(request, plan, upload_form=form, upload_problems=problems)
     return render(request, "budgets/budget_sheet.html", context, status=400)
@@ -124,15 +117,6 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _fingerprint(plan: Plan) -> str:
     return hashlib.sha256(repr(budget_content(plan)).encode()).hexdigest()
-
-
-def _would_be_findings(plan: Plan, pending: PendingBudgetImport) -> list[Finding]:
-    """The checks as they would read after saving the upload (saved and rolled back)."""
-    with transaction.atomic():
-        services.budget_import_file(plan=plan, data=bytes(pending.content), file_name=pending.file_name)
-        findings = checks.plan_findings(plan)
-        transaction.set_rollback(True)
-    return findings
 
 
 def _line_rows(lines: list[LineData], areas: dict[int, str], years: list[int]) -> list[dict]:
@@ -148,19 +132,17 @@ def preview(request: HttpRequest, slug: str, pk) -> HttpResponse:
     pending = get_object_or_404(PendingBudgetImport, pk=pk, plan=plan, user=request.user)
     if request.method == "POST":
         if "cancel" in request.POST:
-            pending.delete()
+            services.budget_upload_cancel(pending=pending)
             messages.info(request, "Indlæsningen er annulleret; budgettet er uændret.")
             return redirect("budgets:sheet", slug=plan.slug)
         if request.POST.get("fingerprint") != _fingerprint(plan):
             messages.warning(request, "Budgettet er ændret, siden ændringerne blev vist. Se dem igen, før du gemmer.")
             return redirect("budgets:preview", slug=plan.slug, pk=pending.pk)
         try:
-            outcome = services.budget_import_file(plan=plan, data=bytes(pending.content), file_name=pending.file_name,
-                                                  user=request.user)
+            outcome = services.budget_upload_confirm(pending=pending, user=request.user)
         except BudgetFileError as exc:
             return render(request, "budgets/import_preview.html",
                           {"plan": plan, "pending": pending, "problems": exc.problems}, status=400)
-        pending.delete()
         messages.success(request, f"Budgetarket »{pending.file_name}« er indlæst. {outcome.changes.summary}")
         return redirect("budgets:sheet", slug=plan.slug)
 
@@ -173,7 +155,7 @@ def preview(request: HttpRequest, slug: str, pk) -> HttpResponse:
     changes: BudgetChanges = outcome.changes
     areas = dict(FocusArea.objects.filter(pulje_id=plan.pulje_id).values_list("pk", "name"))
     years = plan.years
-    findings = _would_be_findings(plan, pending)
+    findings = services.budget_upload_findings(pending=pending)
     return render(request, "budgets/import_preview.html", {
         "plan": plan,
         "pending": pending,
