@@ -6,8 +6,10 @@ Each validates with ``full_clean()`` and runs in one transaction, so forms, admi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from .models import (
     Clause,
     Comment,
     Contact,
+    FocusArea,
     Organisation,
     Plan,
     PlanFocusArea,
@@ -27,7 +30,45 @@ from .models import (
 )
 
 
-def _apply(instance: Any, fields: dict[str, Any]) -> None:
+class SubAgreementFields(TypedDict, total=False):
+    """The delaftale's own fields a service may set (each optional: only those given change)."""
+
+    initiative_name: str
+    start_date: date
+    end_date: date
+    municipal_coherence: str
+    conflict_handling: str
+    revision: str
+    order: int
+
+
+class ActivityFields(TypedDict, total=False):
+    """An activity's own fields (its skema); the links (boligområder, organisations, contacts) are separate."""
+
+    name: str
+    purpose: str
+    target_group: str
+    content: str
+    anchoring: str
+    responsibilities: str
+    locations: str
+    municipal_cofinancing: bool
+    order: int
+
+
+class StrategicAgreementFields(TypedDict, total=False):
+    """The strategic agreement's sections 1–4, 7 and 8 and its list of aftaledokumenter."""
+
+    documents: str
+    section_1_area: str
+    section_2_vision: str
+    section_3_organisation: str
+    section_4_interplay: str
+    section_7_evaluation: str
+    section_8_revision: str
+
+
+def _apply(instance: Any, fields: Mapping[str, Any]) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
 
@@ -41,7 +82,8 @@ def plan_focus_area_add(*, plan: Plan, focus_area, problem_complex: str = "", or
 
 
 @transaction.atomic
-def subagreement_create(*, plan: Plan, focus_area, start_date=None, end_date=None, **fields: Any) -> SubAgreement:
+def subagreement_create(*, plan: Plan, focus_area: FocusArea, start_date: date | None = None,
+                        end_date: date | None = None, **fields: Unpack[SubAgreementFields]) -> SubAgreement:
     """Create a delaftale; its period defaults to the plan's and must lie inside it."""
     sub_agreement = SubAgreement(
         plan=plan,
@@ -56,7 +98,7 @@ def subagreement_create(*, plan: Plan, focus_area, start_date=None, end_date=Non
 
 
 @transaction.atomic
-def subagreement_update(*, sub_agreement: SubAgreement, **fields: Any) -> SubAgreement:
+def subagreement_update(*, sub_agreement: SubAgreement, **fields: Unpack[SubAgreementFields]) -> SubAgreement:
     """Change delaftale fields without an editor's version (scripts, imports); use ``subagreement_save``
     from editors so concurrent edits are refused."""
     _apply(sub_agreement, fields)
@@ -67,7 +109,7 @@ def subagreement_update(*, sub_agreement: SubAgreement, **fields: Any) -> SubAgr
 
 @transaction.atomic
 def activity_create(*, sub_agreement: SubAgreement, name: str, housing_areas=(), responsible_organisations=(),
-                    contacts=(), **fields: Any) -> Activity:
+                    contacts=(), **fields: Unpack[ActivityFields]) -> Activity:
     activity = Activity(sub_agreement=sub_agreement, name=name)
     _apply(activity, fields)
     activity.full_clean()
@@ -143,7 +185,7 @@ def _apply_children(changes: ChildChanges | None, *, parent_field: str, parent: 
         obj.save()
 
 
-def _changed(instance: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
+def _changed(instance: models.Model, fields: Mapping[str, Any]) -> dict[str, Any]:
     """The fields whose value differs from what is stored (a bound ModelForm has already changed
     the instance in memory, so compare with the database row)."""
     stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
@@ -152,7 +194,7 @@ def _changed(instance: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def subagreement_save(*, sub_agreement: SubAgreement, expected_version: int, fields: dict[str, Any] | None = None,
+def subagreement_save(*, sub_agreement: SubAgreement, expected_version: int, fields: SubAgreementFields | None = None,
                       parties: ChildChanges | None = None, activities: ChildChanges | None = None,
                       staff_resources: ChildChanges | None = None) -> bool:
     """Save the delaftale editor: its fields and its parties, activities and staff resources at once.
@@ -179,7 +221,7 @@ def _check_same_plan(plan: Plan, housing_areas) -> None:
 
 
 @transaction.atomic
-def activity_save(*, activity: Activity, expected_version: int, fields: dict[str, Any] | None = None,
+def activity_save(*, activity: Activity, expected_version: int, fields: ActivityFields | None = None,
                   housing_areas=None, responsible_organisations=None, contacts=None) -> Activity:
     """Create or change one activity (the activity editor); locks its delaftale's version."""
     sub_agreement = activity.sub_agreement
@@ -207,7 +249,7 @@ def strategic_agreement_get_or_create(*, plan: Plan) -> StrategicAgreement:
 
 @transaction.atomic
 def strategic_agreement_save(*, agreement: StrategicAgreement, expected_version: int,
-                             fields: dict[str, Any] | None = None, parties: ChildChanges | None = None,
+                             fields: StrategicAgreementFields | None = None, parties: ChildChanges | None = None,
                              focus_areas: ChildChanges | None = None) -> bool:
     """Save the strategic agreement editor: sections, parties with signatories, problemkomplekser."""
     changed = _changed(agreement, fields or {})

@@ -6,26 +6,48 @@ and ``load_demo`` share one set of rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from import_export.formats.base_formats import XLSX
 
-from agreements.models import FocusArea, Plan, PlanFocusArea, SubAgreement
+from agreements.models import Activity, FocusArea, Plan, PlanFocusArea, SubAgreement
 from helhedsplan.formatting import format_number
 
-from .models import Goal, Indicator, IndicatorValue, StandardGoal, SubGoal
+from .models import Goal, Indicator, IndicatorValue, StandardGoal, StandardIndicator, SubGoal
 from .resources import COLUMN_NAMES, IndicatorValueResource, plan_values_queryset
 
 DEMO_SOURCE = "Demodata"
 
 
-def _apply(instance: Any, fields: dict[str, Any]) -> None:
+class IndicatorFields(TypedDict, total=False):
+    """An indicator's own fields a service may set (each optional: only those given change)."""
+
+    standard: StandardIndicator | None
+    kind: str
+    text: str
+    unit: str
+    lower_is_better: bool
+    target: str
+    target_value: Decimal | None
+    monitoring: bool
+    baseline_area: str
+    baseline_area_value: Decimal | None
+    baseline_other_label: str
+    baseline_other: str
+    baseline_other_value: Decimal | None
+    baseline_year: str
+    data_source: str
+    activity: Activity | None
+    order: int
+
+
+def _apply(instance: Any, fields: Mapping[str, Any]) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
 
@@ -49,7 +71,7 @@ def sub_goal_create(*, sub_agreement: SubAgreement, text: str, order: int = 0) -
 
 @transaction.atomic
 def indicator_create(*, text: str, goal: Goal | None = None, sub_goal: SubGoal | None = None,
-                     **fields: Any) -> Indicator:
+                     **fields: Unpack[IndicatorFields]) -> Indicator:
     indicator = Indicator(goal=goal, sub_goal=sub_goal, text=text)
     _apply(indicator, fields)
     indicator.full_clean()
@@ -58,7 +80,7 @@ def indicator_create(*, text: str, goal: Goal | None = None, sub_goal: SubGoal |
 
 
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, **fields: Any) -> Indicator:
+def indicator_update(*, indicator: Indicator, **fields: Unpack[IndicatorFields]) -> Indicator:
     _apply(indicator, fields)
     indicator.full_clean()
     indicator.save()
