@@ -1,4 +1,4 @@
-"""Rule checks of the agreements (DESIGN.md §3 rule 4)."""
+"""Rule checks of the agreements."""
 
 from __future__ import annotations
 

@@ -158,7 +158,7 @@ class Figures:
 
     @property
     def balance(self) -> int:
-        """Samlede udgifter minus finansiering: must be 0 (DESIGN.md §3 rule 1)."""
+        """Samlede udgifter minus finansiering: must be 0."""
         return self.total - self.financing_total
 
     @property

@@ -1,4 +1,4 @@
-"""Rule checks of the budget (DESIGN.md §3 rules 1–3, 6 and 7), as findings for ``helhedsplan.findings``."""
+"""Rule checks of the budget, as findings for ``helhedsplan.findings``."""
 
 from __future__ import annotations
 

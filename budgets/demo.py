@@ -22,7 +22,7 @@ SECTION_KEYS = {"tvaergaaende": CROSS_CUTTING, "lokal_evaluering": LOCAL_EVALUAT
 
 
 def load_reference() -> None:
-    """LBF's udgiftstyper 0–9 with their descriptions (seed 002)."""
+    """LBF's udgiftstyper 0–9 with their descriptions."""
     for item in read_json(DEMO_DIR / "expense_types.json"):
         upsert(ExpenseType, {"code": item["code"]}, {"name": item["name"], "description": item.get("description", "")})
 

@@ -1,6 +1,6 @@
 """The delaftale's økonomi in its approval snapshot (hook of ``agreements.snapshots``).
 
-»Indsatsområdets økonomi« is derived from the budget (DESIGN.md §3 rule 6); the snapshot keeps the
+»Indsatsområdets økonomi« is derived from the budget; the snapshot keeps the
 figures as they were when the bestyrelse approved the delaftale, in kroner.
 """
 

@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "helhedsplan.workspace",
 ]
 
-# --- Background tasks (django-tasks + database backend; issue 7: LBF-udtræk) ----------------------
+# --- Background tasks (django-tasks + database backend: LBF-udtræk) ----------------------
 # Exports of many plans run in the background: ``manage.py db_worker`` (started by ``make run``)
 # picks them up from the database. Finished export files are kept LBF_EXPORT_KEEP_DAYS days under
 # MEDIA_ROOT/LBF_EXPORT_DIR, then deleted by ``manage.py cleanup_lbf_exports`` (and by each export).
@@ -139,7 +139,7 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
-# --- Caches (issue 8) ------------------------------------------------------------------------------
+# --- Caches ------------------------------------------------------------------------------
 # Cached page parts and PDFs are keyed by the plan's revision tokens (agreements/revisions.py), so a
 # cache never has to be cleared or shared to stay correct. "default" (page parts, small) lives in each
 # process's memory; "documents" (rendered PDFs, up to a few MB each) in files under DOCUMENT_CACHE_DIR,
@@ -164,7 +164,7 @@ CACHES = {
     },
 }
 
-# --- Sessions (issue 8) ---------------------------------------------------------------------------
+# --- Sessions ---------------------------------------------------------------------------
 # Django's file session backend: every signed-in request reads its session, and a file (JSON, signed,
 # mode 0600) costs a fraction of a database query while the worker processes of one server still
 # share it: logging out deletes the file, which ends the session in every process at once. Several
@@ -174,7 +174,7 @@ SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backe
 SESSION_FILE_PATH = os.environ.get("SESSION_FILE_PATH", str(BASE_DIR / "var" / "sessions"))
 Path(SESSION_FILE_PATH).mkdir(mode=0o700, parents=True, exist_ok=True)
 
-# --- Login throttling (django-axes; issue 6) -----------------------------------------------------
+# --- Login throttling (django-axes) -----------------------------------------------------
 # AXES_FAILURE_LIMIT failed logins for one username from one client address lock that pair (the user
 # can still log in from elsewhere); LOGIN_ADDRESS_FAILURE_LIMIT failed logins from one address, any
 # usernames, lock the address (password spraying). Both count within AXES_COOLOFF_TIME hours and lock
@@ -222,6 +222,6 @@ LOGGING = {
     "loggers": {
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
-        "axes": {"level": "WARNING"},  # issue 6: no log line per successful login
+        "axes": {"level": "WARNING"},  # no log line per successful login
     },
 }

@@ -1,4 +1,4 @@
-"""Rule checks of goals, delmål and indicators (DESIGN.md §3 rule 5), joined to the plan's findings.
+"""Rule checks of goals, delmål and indicators, joined to the plan's findings.
 
 - every delmål has at least one indicator (error);
 - every indicator has a datakilde (error) and either a target or is marked monitorering (error);

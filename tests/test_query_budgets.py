@@ -153,7 +153,7 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "indicators plan": reverse("indicators:plan", kwargs=plan_kw),
         "indicators delaftale": reverse("indicators:subagreement", kwargs=sub_kw),
         "indicator entry": reverse("indicators:enter_plan", kwargs=plan_kw),
-        # Pages added later (issue 8: every new page joins the query budget).
+        # Pages added later (every new page joins the query budget).
         "plan history": reverse("agreements:plan_history", kwargs=plan_kw),
         "new delaftale": reverse("agreements:subagreement_new", kwargs=plan_kw),
         "delaftale history": reverse("agreements:subagreement_history", kwargs=sub_kw),

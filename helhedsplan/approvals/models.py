@@ -15,7 +15,7 @@ from helhedsplan.formatting import format_date
 
 
 class Approval(models.Model):
-    """A frozen bestyrelse approval of a delaftale or the strategic agreement (DESIGN.md §3 rule 9).
+    """A frozen bestyrelse approval of a delaftale or the strategic agreement.
 
     Holds what was approved — structured JSON of the document and its children, and the rendered
     PDF — with the meeting date, the referat reference and the approving user. Nothing of it changes

@@ -5,7 +5,7 @@
 
 Per plan, a folder ``<slug>/`` with
 - ``samarbejdsaftale.pdf|.json`` and ``delaftale-<n>-<område>.pdf|.json``: the approval snapshots' own
-  PDF (byte for byte what the bestyrelse approved) and JSON (DESIGN.md §3 rule 9). With ``as_of`` each
+  PDF (byte for byte what the bestyrelse approved) and JSON. With ``as_of`` each
   document is its latest snapshot approved on or before that date; drafts are never exported;
 - ``budgetark.xlsx`` (LBF layout) and ``budgetark.pdf``: the plan's budget as it is at export time
   (budgets are not approved on their own; the økonomi each delaftale was approved with is in it);

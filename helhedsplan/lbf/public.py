@@ -1,4 +1,4 @@
-"""The public page of a plan (seed 004): no login, only when the plan opted in, only approved content.
+"""The public page of a plan: no login, only when the plan opted in, only approved content.
 
 Built from the latest approved snapshots alone — never from today's data — so drafts never show. It
 takes only what is meant for the public: the indsatsområde, LBF's overordnede mål, and per activity

@@ -130,11 +130,11 @@ def test_empty_plan_exports_a_blank_template_that_reads_as_no_lines(areas):
     assert "ingen udgiftsposter" in " ".join(problems_of(export(plan), plan))
 
 
-# --- the layout users already have (seed 002) -------------------------------------------------------
+# --- the layout users already have -------------------------------------------------------
 
 
 def seed_style_workbook() -> Workbook:
-    """The small plan's budget written the way LBF's template (seed 002) has it: an empty 2021
+    """The small plan's budget written the way LBF's template has it: an empty 2021
     column, stored sums, merged Total, »(Vælg udgiftstype) | 0« rows, an unchosen empty section, the
     udgiftstype table and the footnote block below the totals (two footnotes in one cell, one
     continued on the next row)."""

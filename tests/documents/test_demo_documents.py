@@ -218,7 +218,7 @@ def test_no_guidance_sentence_is_printed(demo, slug):
 
 @pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)
 def test_every_page_has_footer_date_and_approval_or_draft_mark(demo, slug):
-    """``load_demo`` approves the demo plans' agreements once (issue 7), so they print the approval;
+    """``load_demo`` approves the demo plans' agreements once, so they print the approval;
     the budgetark has no approval of its own and stays marked as a draft."""
     if slug not in demo:
         pytest.skip(f"demo plan {slug} is not in the fixtures yet")
