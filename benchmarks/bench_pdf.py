@@ -25,8 +25,9 @@ def run() -> list[Figure]:
     from django.test.utils import CaptureQueriesContext
     from pypdf import PdfReader
 
-    from agreements import documents, pdf
     from agreements.models import Plan
+    from helhedsplan.documents import builders as documents
+    from helhedsplan.documents import pdf
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:

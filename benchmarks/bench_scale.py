@@ -63,9 +63,9 @@ def _approved_plans(count: int) -> list:
     """``count`` generated plans, each with an approved strategic agreement and delaftale and a budget."""
     from datetime import date
 
-    from agreements import workflow
     from agreements.models import StrategicAgreement
     from budgets.models import BudgetLine
+    from helhedsplan.approvals import services as workflow
     from tests.factories.agreements import ActivityFactory, UserFactory
     from tests.factories.budgets import BudgetFactory, BudgetLineFactory
 
@@ -83,7 +83,7 @@ def _approved_plans(count: int) -> list:
         for document in (agreement, sub_agreement):
             workflow.approval_record_external(document=document, recorded_by=recorder,
                                               meeting_date=date(2022, 3, 1), referat="Referat 1",
-                                              approved_by_name="Bestyrelsen", render_pdf=False)
+                                              approved_by_name="Bestyrelsen")
         plans.append(plan)
     return plans
 
@@ -93,7 +93,7 @@ def _export_figures() -> list[Figure]:
     from datetime import date
     from pathlib import Path
 
-    from agreements.export import export_lbf
+    from helhedsplan.lbf.export import export_lbf
 
     times = {}
     with tempfile.TemporaryDirectory() as folder:

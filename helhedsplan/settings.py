@@ -144,17 +144,10 @@ MEDIA_URL = "media/"
 # cache never has to be cleared or shared to stay correct. "default" (page parts, small) lives in each
 # process's memory; "documents" (rendered PDFs, up to a few MB each) in files under DOCUMENT_CACHE_DIR,
 # shared by the server's worker processes, so a document version is rendered once per machine.
-# "pages" keeps each signed-in visitor's finished plan page (agreements/page_cache.py), 9–12 kB each
-# for the demo plans, per process: PAGE_CACHE_ENTRIES bounds it (LocMem then drops the least recently used third).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 1000},
-    },
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "1000"))},
     },
     "documents": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
