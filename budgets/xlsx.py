@@ -246,10 +246,16 @@ def _load_rows(data: bytes, file_name: str) -> tuple[str, list[list[_Cell]], boo
         value_rows = value_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS)
         formula_rows = formula_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS)
         rows: list[list[_Cell]] = []
+        missing_row = None  # openpyxl yields one shared empty row for every row the file leaves out
         for value_row, formula_row in zip(value_rows, formula_rows, strict=False):
+            if formula_row is missing_row:
+                rows.append([])
+                continue
             # Up to the row's last cell with content (a formula or a value).
             width = next((index + 1 for index in range(len(formula_row) - 1, -1, -1)
                           if formula_row[index].value is not None), 0)
+            if not width:
+                missing_row = formula_row
             rows.append([_Cell(value_row[index].value, getattr(formula_row[index], "data_type", None) == "f")
                          for index in range(width)])
         truncated = len(rows) > MAX_ROWS

@@ -22,6 +22,7 @@ imports no app of the project; each import path calls it before reading.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import zipfile
@@ -170,10 +171,12 @@ def _opened(source: Any) -> Iterator[IO[bytes]]:
 # --- messages ----------------------------------------------------------------------------------
 
 def _megabytes(count: int) -> str:
+    """Rounded up, so that a file just over a limit never reads as being at it."""
     value = count / MB
-    if value == int(value) or value >= 10:
-        return f"{format_number(round(value))} MB"
-    return f"{format_number(value, 1)} MB"
+    if value >= 10:
+        return f"{format_number(math.ceil(value))} MB"
+    tenths = math.ceil(value * 10)
+    return f"{format_number(tenths // 10)} MB" if tenths % 10 == 0 else f"{format_number(tenths / 10, 1)} MB"
 
 
 def _not_xlsx(reason: str = "den kan ikke åbnes som regneark") -> ImportRefused:
