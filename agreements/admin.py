@@ -1,8 +1,9 @@
 """The admin: an editor for administrators, with history and import/export."""
 
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from helhedsplan.importing import BoundedImportExportModelAdmin
 
 from .models import (
     Activity,
@@ -54,7 +55,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class OrganisationAdmin(BoundedImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [OrganisationResource]
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
@@ -63,7 +64,7 @@ class OrganisationAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ContactAdmin(BoundedImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [ContactResource]
     list_display = ["name", "title", "organisation", "email", "phone"]
     list_filter = ["organisation__kind"]
@@ -191,7 +192,7 @@ class SubAgreementPartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ActivityAdmin(BoundedImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [ActivityResource]
     list_display = ["name", "sub_agreement", "municipal_cofinancing", "order"]
     list_filter = ["sub_agreement__plan", "sub_agreement__focus_area", "municipal_cofinancing"]

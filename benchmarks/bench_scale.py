@@ -15,6 +15,9 @@ EXPORT_SIZES = (10, 100)
 
 
 def _budget_figures() -> list[Figure]:
+    from django.conf import settings
+    from django.test import override_settings
+
     from budgets import services, xlsx
     from budgets.models import BudgetLine
     from budgets.selectors import budget_sheet
@@ -47,14 +50,15 @@ def _budget_figures() -> list[Figure]:
     limit = xlsx.MAX_LINES
     xlsx.MAX_LINES = BUDGET_LINES + 1  # measure reading and checking every line, not the early refusal
     try:
-        start = time.perf_counter()
-        outcome = services.budget_import_file(plan=plan, data=data, file_name="stor.xlsx", dry_run=True)
-        seconds = time.perf_counter() - start
+        with override_settings(BUDGET_IMPORT_MAX_ROWS=2 * BUDGET_LINES):
+            start = time.perf_counter()
+            outcome = services.budget_import_file(plan=plan, data=data, file_name="stor.xlsx", dry_run=True)
+            seconds = time.perf_counter() - start
     finally:
         xlsx.MAX_LINES = limit
     line_count = len(outcome.read.content.lines)
-    raw = (f"{line_count} lines, {len(data) // 1024} kB file; with the default limit of {limit} lines the "
-           f"same file is {refused} in {default_seconds:.2f} s")
+    raw = (f"{line_count} lines, {len(data) // 1024} kB file; with the default limits ({limit} lines, "
+           f"{settings.BUDGET_IMPORT_MAX_ROWS} rows) the same file is {refused} in {default_seconds:.2f} s")
     return [Figure(f"Budgetark dry-run import, {BUDGET_LINES} lines", seconds, "seconds (reported)", True, raw,
                    unit=" s")]
 

@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from helhedsplan.formatting import format_number
+from helhedsplan.importing import BoundedImportExportModelAdmin
 
 from .calculations import FINANCING_FIELDS
 from .forms import budget_line_form_class, years_of
@@ -70,7 +70,7 @@ class BudgetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class BudgetLineAdmin(BoundedImportExportModelAdmin, SimpleHistoryAdmin):
     """Lines one at a time (with their staff resources), and the flat csv/xlsx import/export."""
 
     resource_classes = [BudgetLineResource]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from agreements.models import FocusArea, Plan, StaffResource
+from helhedsplan.uploads import check_import_file, import_limits
 
 from .calculations import FINANCING_FIELDS
 from .content import CROSS_CUTTING, FOCUS_AREA, LOCAL_EVALUATION, SECTION_TITLES, FootnoteData
 from .models import BudgetLine
-from .xlsx import FOOTNOTE_ROW_RE, MAX_FILE_BYTES
+from .xlsx import FOOTNOTE_ROW_RE
 
 AMOUNT_PREFIX = "amount_"
 
@@ -127,8 +128,8 @@ class BudgetUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(f"Filen er for stor (højst {MAX_FILE_BYTES // (1024 * 1024)} MB).")
+        # Over a limit (bytes, unpacked size, rows, cells): refused before anything reads the file.
+        check_import_file(upload, name=upload.name, file_format="xlsx", limits=import_limits("budgetark"))
         return upload
 
 

@@ -29,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import FocusArea, Plan, PlanFocusArea
 from helhedsplan.formatting import format_number
+from helhedsplan.uploads import READ_COLUMNS, ImportRefused, check_import_file, import_limits
 
 from .calculations import FINANCING_FIELDS, Figures, name_with_footnote, strip_footnote_markers
 from .content import (
@@ -46,8 +47,8 @@ from .models import ExpenseType
 SHEET_TITLE = "Budgetark"
 EXPENSE_TYPE_SHEET = "Udgiftstyper"
 CHOOSE_EXPENSE_TYPE = "(Vælg udgiftstype)"
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+# Bytes, unpacked size, rows (BUDGET_IMPORT_MAX_ROWS) and cells are bounded by helhedsplan.uploads
+# before the file is opened; MAX_ROWS is the highest row number read (rows may be far apart).
 MAX_ROWS = 10_000
 MAX_LINES = 1_000
 MAX_PROBLEMS = 200
@@ -179,25 +180,33 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold().rstrip(":").strip()
 
 
-def _check_container(data: bytes, sheet_hint: str) -> None:
+def _label(file_name: str) -> str:
+    return f" »{file_name}«" if file_name else ""
+
+
+def _not_xlsx(file_label: str) -> Problem:
+    return Problem(f"Filen{file_label} er ikke en Excel-fil i .xlsx-format. Gem budgetarket som »Excel-projektmappe "
+                   "(.xlsx)« og prøv igen.")
+
+
+def check_budget_file(source, *, file_name: str = "") -> None:
+    """Refuse a file over the import limits before anything reads it (``BudgetFileError``)."""
+    try:
+        check_import_file(source, name=file_name, file_format="xlsx", limits=import_limits("budgetark"))
+    except ImportRefused as exc:
+        if exc.code == "not_xlsx":
+            raise BudgetFileError([_not_xlsx(_label(file_name))]) from exc
+        raise BudgetFileError([Problem(exc.message)]) from exc
+
+
+def _check_container(data: bytes, file_name: str) -> None:
     if not data:
         raise BudgetFileError([Problem("Filen er tom.")])
-    if len(data) > MAX_FILE_BYTES:
-        raise BudgetFileError([Problem(f"Filen er for stor (højst {MAX_FILE_BYTES // (1024 * 1024)} MB).")])
-    not_xlsx = Problem(
-        f"Filen{sheet_hint} er ikke en Excel-fil i .xlsx-format. Gem budgetarket som »Excel-projektmappe (.xlsx)« "
-        "og prøv igen.")
-    if not data.startswith(b"PK"):
-        raise BudgetFileError([not_xlsx])
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-                raise BudgetFileError([not_xlsx])
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise BudgetFileError([Problem("Filen er for stor, når den pakkes ud.")])
-    except zipfile.BadZipFile as exc:
-        raise BudgetFileError([not_xlsx]) from exc
+    check_budget_file(data, file_name=file_name)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+    if not any(name.startswith("xl/") for name in names):
+        raise BudgetFileError([_not_xlsx(_label(file_name))])
 
 
 def _open(data: bytes, *, data_only: bool):
@@ -216,9 +225,10 @@ def _choose_sheet(workbook) -> str:
     return names[0]
 
 
-def _load_rows(data: bytes, file_label: str) -> tuple[str, list[list[_Cell]], bool]:
+def _load_rows(data: bytes, file_name: str) -> tuple[str, list[list[_Cell]], bool]:
     """The chosen sheet's rows (values as last calculated, and which cells hold formulas)."""
-    _check_container(data, file_label)
+    _check_container(data, file_name)
+    file_label = _label(file_name)
     try:
         formulas_book = _open(data, data_only=False)
         values_book = _open(data, data_only=True)
@@ -228,15 +238,26 @@ def _load_rows(data: bytes, file_label: str) -> tuple[str, list[list[_Cell]], bo
             "»Excel-projektmappe (.xlsx)« og prøv igen.")]) from exc
     try:
         sheet = _choose_sheet(values_book)
-        value_rows = values_book[sheet].iter_rows(max_row=MAX_ROWS + 1)
-        formula_rows = formulas_book[sheet].iter_rows(max_row=MAX_ROWS + 1)
+        # The rows and cells present, never the range the sheet declares (which may be A1:XFD1048576):
+        # a missing row reads as empty and a row ends at its last cell, at most READ_COLUMNS wide.
+        value_sheet, formula_sheet = values_book[sheet], formulas_book[sheet]
+        value_sheet.reset_dimensions()
+        formula_sheet.reset_dimensions()
+        value_rows = value_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS)
+        formula_rows = formula_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS)
         rows: list[list[_Cell]] = []
+        missing_row = None  # openpyxl yields one shared empty row for every row the file leaves out
         for value_row, formula_row in zip(value_rows, formula_rows, strict=False):
-            cells = []
-            for value_cell, formula_cell in zip(value_row, formula_row, strict=False):
-                is_formula = getattr(formula_cell, "data_type", None) == "f"
-                cells.append(_Cell(value_cell.value, is_formula))
-            rows.append(cells)
+            if formula_row is missing_row:
+                rows.append([])
+                continue
+            # Up to the row's last cell with content (a formula or a value).
+            width = next((index + 1 for index in range(len(formula_row) - 1, -1, -1)
+                          if formula_row[index].value is not None), 0)
+            if not width:
+                missing_row = formula_row
+            rows.append([_Cell(value_row[index].value, getattr(formula_row[index], "data_type", None) == "f")
+                         for index in range(width)])
         truncated = len(rows) > MAX_ROWS
         return sheet, rows[:MAX_ROWS], truncated
     finally:
@@ -752,8 +773,7 @@ def _split_footnotes(number: str, text: str, elsewhere: set[str]) -> list[tuple[
 
 def read_budget_xlsx(data: bytes, *, plan: Plan, file_name: str = "") -> ReadResult:
     """Read an LBF budgetark for ``plan``; raises ``BudgetFileError`` listing every problem."""
-    label = f" »{file_name}«" if file_name else ""
-    sheet, rows, truncated = _load_rows(data, label)
+    sheet, rows, truncated = _load_rows(data, file_name)
     reader = _Reader(rows, sheet=sheet, plan=plan)
     if truncated:
         raise BudgetFileError([Problem(f"Arket har flere end {format_number(MAX_ROWS)} rækker; et budgetark er "

@@ -204,6 +204,16 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# Bounds on every imported file (budgetark, indicator values, admin imports), checked by
+# helhedsplan.uploads before any parser reads the file. Each can be set in the environment.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024))
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024))
+IMPORT_MAX_PART_BYTES = int(os.environ.get("IMPORT_MAX_PART_BYTES", 25 * 1024 * 1024))
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "250000"))
+BUDGET_IMPORT_MAX_ROWS = int(os.environ.get("BUDGET_IMPORT_MAX_ROWS", "2000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

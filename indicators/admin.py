@@ -1,8 +1,9 @@
 """The admin: goals, delmål, indicators and values, with history and import/export of values."""
 
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from helhedsplan.importing import BoundedImportExportModelAdmin
 
 from .models import Goal, Indicator, IndicatorValue, StandardGoal, StandardIndicator, SubGoal
 from .resources import IndicatorValueResource
@@ -73,7 +74,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class IndicatorValueAdmin(BoundedImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [IndicatorValueResource]
     list_display = ["indicator", "year", "value", "value_text", "source"]
     list_filter = ["year", "source"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from helhedsplan.formatting import format_number
+from helhedsplan.uploads import check_import_file, import_limits
 
 from .models import Indicator, IndicatorValue
 from .numbers import parse_number
@@ -86,12 +87,8 @@ class FollowUpForm(forms.Form):
 class ValueFileForm(forms.Form):
     file = forms.FileField(label="Fil (.xlsx eller .csv)")
 
-    MAX_BYTES = 5 * 1024 * 1024
-
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("Filen er for stor (højst 5 MB).")
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError("Filen skal være et regneark (.xlsx) eller en CSV-fil (.csv).")
+        # Not .xlsx/.csv, or over a limit (bytes, unpacked size, rows, cells): refused before it is read.
+        check_import_file(upload, name=upload.name, limits=import_limits())
         return upload

@@ -14,10 +14,11 @@ from typing import Any, TypedDict, Unpack
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from import_export.formats.base_formats import XLSX
 
 from agreements.models import Activity, FocusArea, Plan, PlanFocusArea, SubAgreement
 from helhedsplan.formatting import format_number
+from helhedsplan.importing import BoundedXLSX
+from helhedsplan.uploads import check_import_file, import_limits
 
 from .models import Goal, Indicator, IndicatorValue, StandardGoal, StandardIndicator, SubGoal
 from .resources import COLUMN_NAMES, IndicatorValueResource, plan_values_queryset
@@ -247,12 +248,16 @@ class ImportOutcome:
 
 
 def read_values_file(*, content: bytes, filename: str) -> tablib.Dataset:
-    """An uploaded xlsx or csv (comma or semicolon separated) as a dataset with normalised headers."""
+    """An uploaded xlsx or csv (comma or semicolon separated) as a dataset with normalised headers.
+
+    Raises ``ValidationError`` with a Danish message; a file over the import limits is refused
+    (``helhedsplan.uploads.ImportRefused``) before it is read."""
     name = filename.lower()
     try:
         if name.endswith(".xlsx"):
-            dataset = XLSX().create_dataset(content)
+            dataset = BoundedXLSX().create_dataset(content)
         elif name.endswith(".csv"):
+            check_import_file(content, file_format="csv", limits=import_limits())
             text = content.decode("utf-8-sig")
             first_line = text.splitlines()[0] if text else ""
             delimiter = ";" if first_line.count(";") > first_line.count(",") else ","

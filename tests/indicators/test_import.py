@@ -8,10 +8,13 @@ import openpyxl
 import pytest
 import tablib
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from indicators import services
 from indicators.models import IndicatorValue
 from indicators.resources import IndicatorValueResource, plan_values_queryset
+from tests import spreadsheets
 from tests.factories.agreements import FocusAreaFactory, PlanFactory, SubAgreementFactory
 from tests.factories.indicators import (
     ActivityIndicatorFactory,
@@ -171,3 +174,55 @@ def test_admin_resource_without_plan_finds_plans_by_slug(plan):
     outcome = services.indicator_values_import(plan=None, dataset=dataset)
     assert outcome.errors == ["Række 3: kolonne »indikator«: Ukendt helhedsplan »findes-ikke«."]
     assert not IndicatorValue.objects.exists()
+
+
+# --- bounds: a file over the import limits is refused before it is read ---------------------------
+
+def _row(plan, index: int = 0) -> list:
+    return [plan.slug, "Uddannelse og livschancer", "Andel 1-5-årige i dagtilbud", 2022 + index % 4, 90, "x"]
+
+
+BOUND_CASES = {
+    "unzipped size": (lambda plan: spreadsheets.with_notes_sheet(xlsx([_row(plan)]), kilobytes=1200), "v.xlsx",
+                      "Filen er for stor udpakket: højst 1 MB (filen fylder 1,"),
+    "rows": (lambda plan: spreadsheets.table(HEADERS, (_row(plan, i) for i in range(10_050))), "v.xlsx",
+             "Filen er for stor: højst 10.000 rækker (filen har 10.051)."),
+    "zip bomb": (lambda plan: spreadsheets.with_zip_bomb_part(xlsx([_row(plan)])), "v.xlsx",
+                 "Filen er pakket usædvanligt tæt: delen »xl/media/image1.bin« fylder"),
+    "not a zip": (lambda plan: spreadsheets.NOT_A_ZIP, "v.xlsx",
+                  "Filen kunne ikke læses: den er ikke en Excel-fil i .xlsx-format"),
+    "csv rows": (lambda plan: spreadsheets.csv_lines(";".join(HEADERS), f"{plan.slug};Uddannelse og livschancer;"
+                                                     "Andel 1-5-årige i dagtilbud;2023;{index};", 10_050),
+                 "v.csv", "Filen er for stor: højst 10.000 rækker (filen har 10.051)."),
+}
+
+
+@pytest.fixture
+def secretariat_client(client, plan):
+    from agreements.models import PlanMembership
+    from tests.factories.agreements import PlanMembershipFactory
+
+    client.force_login(PlanMembershipFactory(plan=plan, role=PlanMembership.Role.SECRETARIAT).user)
+    return client
+
+
+@pytest.mark.parametrize("case", list(BOUND_CASES))
+def test_import_view_refuses_a_file_over_a_limit_and_writes_nothing(secretariat_client, plan, settings, case):
+    build, name, message = BOUND_CASES[case]
+    if case == "unzipped size":
+        settings.IMPORT_MAX_UNZIPPED_BYTES = 1024 * 1024
+    IndicatorValueFactory(indicator=plan.goals.get().indicators.get(), year=2022, value=D("88"))
+    upload = SimpleUploadedFile(name, build(plan))
+    response = secretariat_client.post(reverse("indicators:import", kwargs={"slug": plan.slug}), {"file": upload})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body and 'type="file"' in body
+    assert list(IndicatorValue.objects.values_list("year", "value")) == [(2022, D("88"))]
+
+
+def test_import_view_reads_a_declared_huge_range_from_its_real_rows(secretariat_client, plan):
+    data = spreadsheets.with_declared_dimension(xlsx([_row(plan, 1), _row(plan, 2)]))
+    response = secretariat_client.post(reverse("indicators:import", kwargs={"slug": plan.slug}),
+                                       {"file": SimpleUploadedFile("v.xlsx", data)})
+    assert response.status_code == 302
+    assert sorted(IndicatorValue.objects.values_list("year", flat=True)) == [2023, 2024]

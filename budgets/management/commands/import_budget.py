@@ -1,7 +1,7 @@
 """``manage.py import_budget SLUG FILE.xlsx [--dry-run]``: read an LBF budgetark into the plan.
 
 Exit status 1 (and nothing written) when the file has any problem; every problem is printed with
-sheet, row and column.
+sheet, row and column. A file over the import limits (helhedsplan.uploads) is refused before it is read.
 """
 
 import sys
@@ -14,6 +14,7 @@ from budgets.checks import plan_findings
 from budgets.services import budget_import_file
 from budgets.xlsx import BudgetFileError
 from helhedsplan.formatting import format_number
+from helhedsplan.uploads import ImportRefused, check_import_file, import_limits
 
 
 class Command(BaseCommand):
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Filen {file} findes ikke.")
+        try:
+            check_import_file(path, name=path.name, file_format="xlsx", limits=import_limits("budgetark"))
+        except ImportRefused as exc:
+            self.stderr.write(self.style.ERROR(f"Budgetarket blev ikke indlæst: {exc.message}"))
+            sys.exit(1)
         try:
             outcome = budget_import_file(plan=plan, data=path.read_bytes(), file_name=path.name, dry_run=dry_run)
         except BudgetFileError as exc:

@@ -1,0 +1,334 @@
+"""Bounds on every imported file, checked before any parser reads it.
+
+An import must never cost more than its limits allow, whatever the file declares about itself.
+``check_import_file`` looks at a file as cheaply as possible and raises ``ImportRefused`` (a
+``ValidationError`` with one Danish message) when it is over a limit:
+
+- the size in bytes, before anything is read;
+- for .xlsx (a zip archive): the zip directory only — not a zip, too many parts, too large unpacked
+  in total or in one part, or packed so tightly that it can only be a zip bomb. Python's zipfile
+  never inflates a part beyond the size its directory declares, so these figures bound what any later
+  reader unpacks;
+- then every part is streamed through expat (no DTD allowed, so no entity expansion) and stopped as
+  soon as it is over a limit: rows and cells of each worksheet, and entries of the shared-strings
+  table (which openpyxl keeps in memory). The declared dimension (``<dimension ref="A1:XFD1048576">``)
+  is ignored: only the rows and cells actually present count;
+- for .csv: lines (and separators, as a bound on cells) counted in the bounded bytes.
+
+The limits are settings (``IMPORT_*`` and ``BUDGET_IMPORT_MAX_ROWS``, see ``DEFAULTS``). This module
+imports no app of the project; each import path calls it before reading.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Any
+from xml.parsers import expat
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .formatting import format_number
+
+MB = 1024 * 1024
+
+DEFAULTS = {
+    "IMPORT_MAX_FILE_BYTES": 5 * MB,         # the file as uploaded
+    "IMPORT_MAX_UNZIPPED_BYTES": 50 * MB,    # an .xlsx unpacked, all parts together
+    "IMPORT_MAX_PART_BYTES": 25 * MB,        # one part of an .xlsx unpacked (a sheet, the shared strings …)
+    "IMPORT_MAX_COMPRESSION_RATIO": 100,     # unpacked / packed size of a part of 1 MB or more
+    "IMPORT_MAX_ROWS": 10_000,               # rows of a sheet or lines of a csv (indicator values, admin tables)
+    "IMPORT_MAX_CELLS": 250_000,             # cells of one sheet (also shared strings; separators of a csv)
+    "BUDGET_IMPORT_MAX_ROWS": 2_000,         # rows of a budgetark
+}
+ROW_SETTINGS = {"table": "IMPORT_MAX_ROWS", "budgetark": "BUDGET_IMPORT_MAX_ROWS"}
+
+MAX_PARTS = 1_000          # a workbook has a few dozen parts; thousands are no spreadsheet
+RATIO_FLOOR = 1 * MB       # smaller parts cost little whatever their ratio
+CHUNK = 64 * 1024
+READ_COLUMNS = 100         # readers built on this module read columns A–CV and nothing to the right
+
+FORMATS = ("xlsx", "csv")
+
+
+class ImportRefused(ValidationError):
+    """A file refused before it was read. ``message`` says why in Danish; ``code`` names the limit."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message, code=code)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    max_bytes: int
+    max_unzipped_bytes: int
+    max_part_bytes: int
+    max_compression_ratio: float
+    max_rows: int
+    max_cells: int
+
+
+def import_limits(kind: str = "table") -> ImportLimits:
+    """The limits in force: ``kind`` "table" (indicator values, admin imports) or "budgetark"."""
+
+    def setting(name: str) -> Any:
+        return getattr(settings, name, DEFAULTS[name])
+
+    return ImportLimits(
+        max_bytes=setting("IMPORT_MAX_FILE_BYTES"),
+        max_unzipped_bytes=setting("IMPORT_MAX_UNZIPPED_BYTES"),
+        max_part_bytes=setting("IMPORT_MAX_PART_BYTES"),
+        max_compression_ratio=setting("IMPORT_MAX_COMPRESSION_RATIO"),
+        max_rows=setting(ROW_SETTINGS[kind]),
+        max_cells=setting("IMPORT_MAX_CELLS"),
+    )
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the check found: the format, bytes, and the largest sheet's rows and cells (csv: lines)."""
+
+    file_format: str
+    size: int
+    unzipped_size: int = 0
+    rows: int = 0
+    cells: int = 0
+
+
+def format_from_name(name: str) -> str | None:
+    suffix = os.path.splitext(name.lower())[1].lstrip(".")
+    return suffix if suffix in FORMATS else None
+
+
+def check_import_file(source: bytes | str | os.PathLike | IO[bytes], *, name: str = "",
+                      file_format: str | None = None, limits: ImportLimits | None = None) -> FileFacts:
+    """Refuse ``source`` with ``ImportRefused`` unless it is within ``limits``; nothing is parsed first.
+
+    ``source``: the file's bytes (text for csv), a path, or an open binary file such as an upload
+    (its position is restored). ``file_format`` "xlsx" or "csv"; by default from ``name``'s suffix.
+    """
+    limits = limits or import_limits()
+    file_format = file_format or format_from_name(name or str(getattr(source, "name", "") or ""))
+    if file_format not in FORMATS:
+        raise ImportRefused("Filen skal være et regneark (.xlsx) eller en CSV-fil (.csv).", "format")
+    size = _size(source)
+    if size > limits.max_bytes:
+        raise ImportRefused(f"Filen er for stor: højst {_megabytes(limits.max_bytes)} "
+                            f"(filen fylder {_megabytes(size)}).", "file_size")
+    with _opened(source) as stream:
+        if file_format == "xlsx":
+            return _check_xlsx(stream, size, limits)
+        return _check_csv(stream, size, limits)
+
+
+# --- reading the source without reading it all --------------------------------------------------
+
+def _size(source: Any) -> int:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return len(source)
+    if isinstance(source, str):
+        return len(source.encode("utf-8"))
+    if isinstance(source, os.PathLike):
+        return os.stat(source).st_size
+    size = getattr(source, "size", None)  # Django's uploaded files know their size
+    if isinstance(size, int):
+        return size
+    position = source.tell()
+    end = source.seek(0, io.SEEK_END)
+    source.seek(position)
+    return end
+
+
+@contextmanager
+def _opened(source: Any) -> Iterator[IO[bytes]]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        yield io.BytesIO(source)
+    elif isinstance(source, str):
+        yield io.BytesIO(source.encode("utf-8"))
+    elif isinstance(source, os.PathLike):
+        with open(source, "rb") as handle:
+            yield handle
+    else:
+        position = source.tell()
+        source.seek(0)
+        try:
+            yield source
+        finally:
+            source.seek(position)
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+def _megabytes(count: int) -> str:
+    """Rounded up, so that a file just over a limit never reads as being at it."""
+    value = count / MB
+    if value >= 10:
+        return f"{format_number(math.ceil(value))} MB"
+    tenths = math.ceil(value * 10)
+    return f"{format_number(tenths // 10)} MB" if tenths % 10 == 0 else f"{format_number(tenths / 10, 1)} MB"
+
+
+def _not_xlsx(reason: str = "den kan ikke åbnes som regneark") -> ImportRefused:
+    return ImportRefused(f"Filen kunne ikke læses: den er ikke en Excel-fil i .xlsx-format ({reason}).",
+                         "not_xlsx")
+
+
+def _too_many(code: str, what: str, limit: int, found: int, where: str = "filen") -> ImportRefused:
+    return ImportRefused(f"Filen er for stor: højst {format_number(limit)} {what} "
+                         f"({where} har {format_number(found)}).", code)
+
+
+# --- .xlsx -------------------------------------------------------------------------------------
+
+def _check_xlsx(stream: IO[bytes], size: int, limits: ImportLimits) -> FileFacts:
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+        raise _not_xlsx() from exc
+    with archive:
+        parts = [info for info in archive.infolist() if not info.is_dir()]
+        if len(parts) > MAX_PARTS:
+            raise ImportRefused(f"Filen er ikke et almindeligt regneark: den består af {format_number(len(parts))} "
+                                f"dele (højst {format_number(MAX_PARTS)}).", "parts")
+        if "[Content_Types].xml" not in {info.filename for info in parts}:
+            raise _not_xlsx()
+        unzipped = sum(info.file_size for info in parts)
+        if unzipped > limits.max_unzipped_bytes:
+            raise ImportRefused(f"Filen er for stor udpakket: højst {_megabytes(limits.max_unzipped_bytes)} "
+                                f"(filen fylder {_megabytes(unzipped)}, når den pakkes ud).", "unzipped_size")
+        for info in parts:
+            if info.file_size > limits.max_part_bytes:
+                raise ImportRefused(f"Filen er for stor udpakket: delen »{info.filename}« fylder "
+                                    f"{_megabytes(info.file_size)} (højst {_megabytes(limits.max_part_bytes)}).",
+                                    "part_size")
+            if info.file_size >= RATIO_FLOOR and info.file_size > limits.max_compression_ratio * max(
+                    info.compress_size, 1):
+                ratio = info.file_size / max(info.compress_size, 1)
+                raise ImportRefused(f"Filen er pakket usædvanligt tæt: delen »{info.filename}« fylder "
+                                    f"{format_number(round(ratio))} gange mere udpakket (højst "
+                                    f"{format_number(limits.max_compression_ratio)}). Sådan ser en zip-bombe ud, "
+                                    "ikke et regneark.", "compression_ratio")
+        rows = cells = 0
+        for info in parts:
+            scan = _scan_part(archive, info, limits)
+            rows, cells = max(rows, scan.rows), max(cells, scan.cells)
+    return FileFacts("xlsx", size, unzipped, rows, cells)
+
+
+class _Stop(Exception):
+    """Ends a part's scan early: it is no worksheet or shared-strings table, or it is over a limit."""
+
+
+class _PartScan:
+    """Counts, while expat streams one part: rows that hold cells and cells (worksheet), entries (sst)."""
+
+    def __init__(self, limits: ImportLimits) -> None:
+        self.limits = limits
+        self.kind = ""  # the root element: "worksheet", "sst", or another part's
+        self.rows = self.cells = self.strings = 0
+        self.row_open = False
+        self.over = ""  # the limit passed: "rows", "cells" or "strings"
+
+    def start(self, name: str, attributes: dict) -> None:
+        local = name.rpartition("}")[2]
+        if not self.kind:
+            self.kind = local
+            if local not in {"worksheet", "sst"}:
+                raise _Stop
+            return
+        if local == "c":
+            self.cells += 1
+            if self.row_open:
+                self.rows += 1
+                self.row_open = False
+                if self.rows > self.limits.max_rows:
+                    self.over = "rows"
+                    raise _Stop
+            if self.cells > self.limits.max_cells:
+                self.over = "cells"
+                raise _Stop
+        elif local == "row":
+            self.row_open = True
+        elif local == "si" and self.kind == "sst":
+            self.strings += 1
+            if self.strings > self.limits.max_cells:
+                self.over = "strings"
+                raise _Stop
+
+    def doctype(self, *args: Any) -> None:
+        # A spreadsheet part never has a DTD; one with entities could expand without bound.
+        raise _not_xlsx("den indeholder en DTD")
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ImportLimits) -> _PartScan:
+    scan = _PartScan(limits)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = scan.start
+    parser.StartDoctypeDeclHandler = scan.doctype
+    parser.EntityDeclHandler = scan.doctype
+    try:
+        with archive.open(info) as part:
+            while chunk := part.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Stop:
+        pass
+    except expat.ExpatError as exc:
+        if scan.kind in {"worksheet", "sst"}:
+            raise _not_xlsx("et ark i filen er beskadiget") from exc
+        # Parts that are not XML (pictures, binary parts) are no business of this check.
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError) as exc:
+        raise _not_xlsx() from exc
+    if scan.over == "rows":
+        found = max(scan.rows, _count_elements(archive, info, b"row"))
+        raise _too_many("rows", "rækker", limits.max_rows, found)
+    if scan.over == "cells":
+        found = max(scan.cells, _count_elements(archive, info, b"c"))
+        raise _too_many("cells", "celler", limits.max_cells, found, where="et ark i filen")
+    if scan.over == "strings":
+        found = max(scan.strings, _count_elements(archive, info, b"si"))
+        raise _too_many("strings", "forskellige tekster", limits.max_cells, found)
+    return scan
+
+
+def _count_elements(archive: zipfile.ZipFile, info: zipfile.ZipInfo, local_name: bytes) -> int:
+    """How many ``local_name`` elements the part has, for the refusal's message: a plain byte scan of
+    the part (already known to be within the size limits), much cheaper than parsing it."""
+    pattern = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?" + re.escape(local_name) + rb"[\s/>]")
+    keep = 256  # an element's start never spans more than this across two chunks
+    count, carry = 0, b""
+    with archive.open(info) as part:
+        while chunk := part.read(CHUNK):
+            buffer = carry + chunk
+            cut = max(len(buffer) - keep, 0)
+            count += sum(1 for match in pattern.finditer(buffer) if match.start() < cut)
+            carry = buffer[cut:]
+    return count + sum(1 for _ in pattern.finditer(carry))
+
+
+# --- .csv --------------------------------------------------------------------------------------
+
+def _check_csv(stream: IO[bytes], size: int, limits: ImportLimits) -> FileFacts:
+    data = stream.read(limits.max_bytes + 1)
+    crlf = data.count(b"\r\n")
+    lines = data.count(b"\n") + data.count(b"\r") - crlf
+    if data and not data.endswith((b"\n", b"\r")):
+        lines += 1
+    if lines > limits.max_rows:
+        raise _too_many("rows", "rækker", limits.max_rows, lines)
+    # Every cell but a line's first follows a separator; text with commas only makes this larger.
+    cells = lines + data.count(b",") + data.count(b";") + data.count(b"\t")
+    if cells > limits.max_cells:
+        raise _too_many("cells", "celler", limits.max_cells, cells)
+    return FileFacts("csv", size, rows=lines, cells=cells)
