@@ -1,6 +1,6 @@
 """LBF's budgetark as an .xlsx file (openpyxl): the layout users already have, read and written.
 
-Reading (DESIGN.md §5): a header row whose first cell is »Udgiftsposter«; year columns headed by
+Reading: a header row whose first cell is »Udgiftsposter«; year columns headed by
 four-digit years; the other columns found by their header text; section rows »Tværgående
 administrationsudgifter«, »N. <indsatsområde>« and »Lokal evaluering«; »Sum«, »I alt«, »Fordeling af
 medfinansiering i alt«, »Total«, »Samlet medfinansiering«, »Balance« and »Medfinans. %« are checked
