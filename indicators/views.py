@@ -72,7 +72,7 @@ def _default_year(plan: Plan) -> int:
 
 def _chosen_year(request: HttpRequest, plan: Plan) -> int:
     raw = request.GET.get("aar", "")
-    if raw.isdigit() and int(raw) in plan.years:
+    if raw.isdecimal() and int(raw) in plan.years:
         return int(raw)
     return _default_year(plan)
 

@@ -76,7 +76,7 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         permissions.require(request.user, permissions.CREATE_SHARED)
     initial = {}
-    if not pk and request.GET.get("organisation", "").isdigit():
+    if not pk and request.GET.get("organisation", "").isdecimal():
         initial["organisation"] = int(request.GET["organisation"])
     form = ContactForm(request.POST or None, instance=contact, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -144,7 +144,7 @@ def test_a_non_numeric_overwrite_version_is_no_error_page(client, ws):
 
     client.force_login(ws.secretary)
     data = editor_data(ws.sub_agreement)
-    data.update({"revision": "Ny tekst.", "overwrite_version": "abc"})
+    data.update({"revision": "Ny tekst.", "overwrite_version": "²"})
     response = client.post(editor_url(ws), data)
     assert response.status_code == 302
     ws.sub_agreement.refresh_from_db()

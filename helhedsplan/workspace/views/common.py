@@ -25,7 +25,7 @@ def expected_version(request: HttpRequest, loaded: int) -> int:
     """The version the editor overwrites: the one it loaded, or (after a conflict) the one it was shown.
     Anything but a number counts as the loaded version, so a tampered field cannot cause an error page."""
     shown = request.POST.get("overwrite_version", "")
-    return int(shown) if shown.isdigit() else loaded
+    return int(shown) if shown.isdecimal() else loaded
 
 
 def sub_agreement_for(access: selectors.PlanAccess, area: str) -> SubAgreement:
