@@ -181,6 +181,14 @@ def require(user: User, permission: str, obj: Any = None) -> None:
         raise PermissionDenied(REFUSALS.get(permission, "Du har ikke adgang til dette."))
 
 
+def require_shared_write(user: User, edit_permission: str, obj: Any) -> None:
+    """A shared register's form: changing ``obj`` needs ``edit_permission``, a new one ``CREATE_SHARED``."""
+    if obj.pk is None:
+        require(user, CREATE_SHARED)
+    else:
+        require(user, edit_permission, obj)
+
+
 # --- The same rules as querysets ---------------------------------------------------------------------
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:

@@ -63,10 +63,7 @@ def _clause_prefill(request: HttpRequest) -> dict:
 def clause_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Save a good text as a new clause (secretariat members), or change one's own clause."""
     clause = get_object_or_404(Clause, pk=pk) if pk else Clause()
-    if pk:
-        permissions.require(request.user, permissions.EDIT_CLAUSE, clause)
-    else:
-        permissions.require(request.user, permissions.CREATE_SHARED)
+    permissions.require_shared_write(request.user, permissions.EDIT_CLAUSE, clause)
     form = ClauseForm(request.POST or None, instance=clause, initial=None if pk else _clause_prefill(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -46,10 +46,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk) if pk else Organisation()
-    if pk:
-        permissions.require(request.user, permissions.EDIT_PARTNER, organisation)
-    else:
-        permissions.require(request.user, permissions.CREATE_SHARED)
+    permissions.require_shared_write(request.user, permissions.EDIT_PARTNER, organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         services.organisation_save(organisation=organisation, by=request.user,
@@ -71,10 +68,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk) if pk else Contact()
-    if pk:
-        permissions.require(request.user, permissions.EDIT_PARTNER, contact)
-    else:
-        permissions.require(request.user, permissions.CREATE_SHARED)
+    permissions.require_shared_write(request.user, permissions.EDIT_PARTNER, contact)
     initial = {}
     if not pk and request.GET.get("organisation", "").isdecimal():
         initial["organisation"] = int(request.GET["organisation"])
