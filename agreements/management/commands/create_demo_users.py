@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.models import Plan, PlanMembership
-from agreements.selectors import LBF_GROUP
+from agreements.permissions import LBF_GROUP
 
 DEMO_PASSWORD = "helhedsplan"
 

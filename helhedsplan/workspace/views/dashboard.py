@@ -17,7 +17,7 @@ from agreements.models import (
     Comment,
 )
 from helhedsplan.approvals import history
-from helhedsplan.approvals.selectors import plan_documents
+from helhedsplan.approvals.selectors import DocumentRow, plan_documents, plans_documents
 from helhedsplan.findings import plan_findings
 from helhedsplan.templatetags.findings import index_findings
 
@@ -27,9 +27,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     """The dashboard: the user's plans, the status of each document, open findings, recent changes."""
     plans = list(permissions.plans_visible_to(request.user).select_related("pulje", "municipality"))
     member_plan_ids = set(request.user.plan_memberships.values_list("plan_id", flat=True))
-    cards = [{"plan": plan, "html": _plan_card(permissions.PlanAccess(user=request.user, plan=plan))}
-             for plan in plans if plan.pk in member_plan_ids]
-    member_plans = [card["plan"] for card in cards]
+    member_plans = [plan for plan in plans if plan.pk in member_plan_ids]
+    documents = plans_documents(member_plans)  # every card's documents and their states, read together
+    cards = [{"plan": plan, "html": _plan_card(permissions.PlanAccess(user=request.user, plan=plan),
+                                                documents[plan.pk])}
+             for plan in member_plans]
     return render(request, "agreements/dashboard.html", {
         "cards": cards,
         "other_plans": [plan for plan in plans if plan.pk not in member_plan_ids],
@@ -37,13 +39,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _plan_card(access: selectors.PlanAccess) -> str:
+def _plan_card(access: selectors.PlanAccess, documents: list[DocumentRow]) -> str:
     """One plan's card on the dashboard."""
     findings = plan_findings(access.plan)
     return render_to_string("agreements/_plan_card.html", {"card": {
         "plan": access.plan,
         "access": access,
-        "documents": plan_documents(access.plan),
+        "documents": documents,
         "errors": [f for f in findings if f.is_error],
         "warnings": [f for f in findings if not f.is_error],
     }})
