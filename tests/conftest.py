@@ -1,7 +1,17 @@
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from tests.factories.agreements import PlanMembershipFactory, UserFactory
+
+# Every workspace fixture creates several users; PBKDF2 would spend seconds per test.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture
