@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 from agreements import documents, pdf
@@ -78,10 +77,9 @@ def _render(document: documents.Document) -> dict:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """{slug: {"plan": {...}, "docs": {name: rendered}}} for every demo plan."""
+    """{slug: {"plan": {...}, "docs": {name: rendered}}} for every demo plan (the session's demo data)."""
     result = {}
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
         for plan in Plan.objects.filter(slug__in=DEMO_PLAN_SLUGS).select_related("pulje"):
             subs = list(plan.sub_agreements.select_related("focus_area").prefetch_related("activities"))
             info = {
