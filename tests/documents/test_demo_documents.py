@@ -104,8 +104,7 @@ def demo(django_db_setup, django_db_blocker):
 
 
 def test_every_demo_plan_was_rendered(demo):
-    assert set(demo) == set(DEMO_PLAN_SLUGS) & set(demo)
-    assert {"en-faelles-indsats", "bispebjerg-udsatte-grupper"} <= set(demo)
+    assert set(demo) == set(DEMO_PLAN_SLUGS)
 
 
 def _squeeze(text: str) -> str:
@@ -119,8 +118,6 @@ def _missing(text: str, expected: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)
 def test_samarbejdsaftale_has_every_heading_party_and_focus_area(demo, slug):
-    if slug not in demo:
-        pytest.skip(f"demo plan {slug} is not in the fixtures yet")
     plan, doc = demo[slug]["plan"], demo[slug]["docs"][documents.SAMARBEJDSAFTALE]
     assert _missing(doc["text"], SAMARBEJDSAFTALE_HEADINGS + plan["parties"] + plan["focus_areas"]) == []
     rows = doc["context"]["goal_rows"]
@@ -130,8 +127,6 @@ def test_samarbejdsaftale_has_every_heading_party_and_focus_area(demo, slug):
 
 @pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)
 def test_each_delaftale_has_every_field_activity_and_skema(demo, slug):
-    if slug not in demo:
-        pytest.skip(f"demo plan {slug} is not in the fixtures yet")
     plan = demo[slug]["plan"]
     assert plan["subs"]
     for area, sub in plan["subs"].items():
@@ -158,8 +153,6 @@ def test_each_delaftale_has_every_field_activity_and_skema(demo, slug):
 
 @pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)
 def test_budgetark_has_the_lbf_sheet(demo, slug):
-    if slug not in demo:
-        pytest.skip(f"demo plan {slug} is not in the fixtures yet")
     plan, doc = demo[slug]["plan"], demo[slug]["docs"][documents.BUDGET]
     sheet = doc["context"]["budget_sheet"]
     sections = [section["heading"] for section in sheet["sections"]]
@@ -182,8 +175,6 @@ def test_budgetark_has_the_lbf_sheet(demo, slug):
 
 @pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)
 def test_samlet_plan_has_contents_with_page_numbers_and_everything(demo, slug):
-    if slug not in demo:
-        pytest.skip(f"demo plan {slug} is not in the fixtures yet")
     plan, doc = demo[slug]["plan"], demo[slug]["docs"][documents.SAMLET]
     activities = [name for sub in plan["subs"].values() for name in sub["activities"]]
     delaftaler = [f"Delaftale for indsatsområdet {sub['name']}" for sub in plan["subs"].values()]
@@ -206,8 +197,6 @@ def test_samlet_plan_has_contents_with_page_numbers_and_everything(demo, slug):
 
 @pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)
 def test_no_guidance_sentence_is_printed(demo, slug):
-    if slug not in demo:
-        pytest.skip(f"demo plan {slug} is not in the fixtures yet")
     for name, doc in demo[slug]["docs"].items():
         assert [g for g in GUIDANCE if g.lower() in doc["text"].lower()] == [], name
 
@@ -216,8 +205,6 @@ def test_no_guidance_sentence_is_printed(demo, slug):
 def test_every_page_has_footer_date_and_approval_or_draft_mark(demo, slug):
     """``load_demo`` approves the demo plans' agreements once (issue 7), so they print the approval;
     the budgetark has no approval of its own and stays marked as a draft."""
-    if slug not in demo:
-        pytest.skip(f"demo plan {slug} is not in the fixtures yet")
     from django.utils import timezone
 
     today = format_date(timezone.localdate())
@@ -239,8 +226,6 @@ def test_every_page_has_footer_date_and_approval_or_draft_mark(demo, slug):
 
 @pytest.mark.parametrize("slug", DEMO_PLAN_SLUGS)
 def test_only_the_shipped_font_is_used(demo, slug):
-    if slug not in demo:
-        pytest.skip(f"demo plan {slug} is not in the fixtures yet")
     for name, doc in demo[slug]["docs"].items():
         fonts = doc["fonts"]
         assert fonts and all(font.startswith("Helhedsplan-Carlito") for font in fonts), (name, fonts)
