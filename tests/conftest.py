@@ -1,7 +1,63 @@
-import pytest
-from django.core.management import call_command
+"""Fixtures for the whole suite.
 
+The demo data (``manage.py load_demo``: reference data, the clause library and the three demo plans)
+is loaded once per test session into the test database, so every database test starts from it and
+its changes are rolled back with the test. Transactional tests (``transactional_db``,
+``live_server``) empty the database when they finish; the demo data is then loaded again before the
+next test runs (see ``pytest_runtest_teardown``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from tests import demo
 from tests.factories.agreements import PlanMembershipFactory, UserFactory
+
+# Every workspace fixture creates several users; PBKDF2 would spend seconds per test.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Set by ``django_db_setup``: the database blocker, once the test database holds the demo data.
+_demo_session: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, fast_password_hashing):
+    """pytest-django's test database, with the demo data committed in it."""
+    with django_db_blocker.unblock():
+        demo.load()
+    _demo_session["blocker"] = django_db_blocker
+    yield
+    _demo_session.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After a transactional test has emptied the database, load the demo data again.
+
+    pytest-django runs transactional tests after the others, but this does not depend on the order:
+    whatever empties the database, the next test starts from the demo data again.
+    """
+    result = yield
+    blocker = _demo_session.get("blocker")
+    if blocker is not None and nextitem is not None:
+        with blocker.unblock():
+            if not demo.is_loaded():
+                demo.load()
+    return result
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo plans (loaded once per session by ``django_db_setup``; changes are rolled back)."""
+    assert demo.is_loaded()
 
 
 @pytest.fixture
@@ -14,8 +70,3 @@ def member(db):
     """A secretariat member of one plan: (user, plan)."""
     membership = PlanMembershipFactory()
     return membership.user, membership.plan
-
-
-@pytest.fixture
-def demo_data(db):
-    call_command("load_demo", verbosity=0)

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from agreements.models import Activity, Clause, Contact, FocusArea, Plan, Pulje, SubAgreement
+from indicators.models import StandardGoal
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,11 @@ def test_no_guidance_sentences_and_only_fictional_contact_details(demo_data):
 
 
 def test_reference_only_loads_no_demo_plans(db):
+    # From a database without the session's demo data (removed inside this test's transaction).
+    for model in (Plan, Clause, StandardGoal, FocusArea, Pulje):
+        model.objects.all().delete()
     call_command("load_demo", "--reference-only", verbosity=0)
+    assert FocusArea.objects.count() == 15
     assert Pulje.objects.count() == 3
     assert not Plan.objects.exists()
     assert not Clause.objects.exists()

@@ -14,6 +14,7 @@ from helhedsplan.approvals.models import Approval
 from helhedsplan.approvals.selectors import current_strategic_agreement, current_subagreements
 from helhedsplan.approvals.services import ApprovalBlocked
 from helhedsplan.approvals.state import document_state
+from tests.demo import without_demo
 
 MEETING = date(2024, 3, 12)
 
@@ -101,14 +102,14 @@ def test_only_the_board_approves(ws, who):
     with pytest.raises(PermissionDenied):
         workflow.document_approve(document=ws.sub_agreement, by=getattr(ws, who), meeting_date=MEETING,
                                       referat="Referat")
-    assert not Approval.objects.exists()
+    assert not without_demo(Approval).exists()
 
 
 def test_a_draft_cannot_be_approved_without_being_sent(ws):
     with pytest.raises(ValidationError, match="sendt til behandling"):
         workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=MEETING,
                                       referat="Referat")
-    assert not Approval.objects.exists()
+    assert not without_demo(Approval).exists()
 
 
 def test_approval_is_refused_while_the_checks_report_errors(ws):
@@ -119,7 +120,7 @@ def test_approval_is_refused_while_the_checks_report_errors(ws):
                                       referat="Referat")
     ws.sub_agreement.refresh_from_db()
     assert ws.sub_agreement.status == DocumentStatus.SUBMITTED
-    assert not Approval.objects.exists()
+    assert not without_demo(Approval).exists()
 
 
 @pytest.mark.parametrize(("meeting", "referat", "field", "message"), [
@@ -133,7 +134,7 @@ def test_approval_needs_a_past_meeting_date_and_a_referat(ws, meeting, referat, 
         workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=meeting,
                                       referat=referat)
     assert message in " ".join(excinfo.value.message_dict[field])
-    assert not Approval.objects.exists()
+    assert not without_demo(Approval).exists()
 
 
 def test_approval_of_a_version_changed_after_the_board_looked_is_refused(ws):
@@ -143,7 +144,7 @@ def test_approval_of_a_version_changed_after_the_board_looked_is_refused(ws):
     with pytest.raises(VersionConflict):
         workflow.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=MEETING,
                                       referat="Referat", expected_version=seen)
-    assert not Approval.objects.exists()
+    assert not without_demo(Approval).exists()
 
 
 def test_a_meeting_before_the_previous_approval_is_refused(ws):

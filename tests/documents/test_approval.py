@@ -13,8 +13,7 @@ from tests.documents.helpers import footer_numbers, pdf_pages
 
 
 @pytest.fixture
-def ws(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def ws(db):
     return build_workspace()
 
 

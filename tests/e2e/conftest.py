@@ -77,10 +77,9 @@ def new_page(browser):
 
 
 @pytest.fixture
-def ws(transactional_db, live_server, settings):
+def ws(transactional_db, live_server):
     from tests.agreements.workspace_data import build_workspace
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build_workspace()
 
 

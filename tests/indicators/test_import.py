@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from agreements.models import FocusArea
 from indicators import services
 from indicators.models import IndicatorValue
 from indicators.resources import IndicatorValueResource, plan_values_queryset
 from tests import spreadsheets
-from tests.factories.agreements import FocusAreaFactory, PlanFactory, SubAgreementFactory
+from tests.demo import without_demo
+from tests.factories.agreements import PlanFactory, SubAgreementFactory
 from tests.factories.indicators import (
     ActivityIndicatorFactory,
     GoalFactory,
@@ -33,7 +35,7 @@ HEADERS = ["plan", "indsatsområde", "indikator", "år", "værdi", "note"]
 def plan():
     plan = PlanFactory(slug="motalavej", name="En Fælles Indsats", start_date=date(2022, 1, 1),
                        end_date=date(2025, 12, 31))
-    area = FocusAreaFactory(name="Uddannelse og livschancer", pulje=plan.pulje)
+    area = FocusArea.objects.get(pulje=plan.pulje, name="Uddannelse og livschancer")  # reference data
     sub_agreement = SubAgreementFactory(plan=plan, focus_area=area)
     from agreements.models import PlanFocusArea
     PlanFocusArea.objects.get_or_create(plan=plan, focus_area=area)
@@ -70,7 +72,8 @@ def test_good_xlsx_creates_and_updates_values(plan):
     ]))
     assert outcome.ok, outcome.errors
     assert (outcome.created, outcome.updated) == (2, 1)
-    values = {(v.indicator.text, v.year): (v.value, v.note) for v in IndicatorValue.objects.select_related("indicator")}
+    values = {(v.indicator.text, v.year): (v.value, v.note)
+              for v in without_demo(IndicatorValue).select_related("indicator")}
     assert values == {
         ("Andel af unge, der opnår 02 i dansk", 2023): (D("82.5"), "Skoleåret 22/23"),
         ("Antal børnefamilier i HippHopp+", 2024): (D("31"), ""),
@@ -100,7 +103,7 @@ def test_bad_rows_are_named_and_nothing_is_written(plan):
         "»En Fælles Indsats«.",
         "Række 7: kolonne »år«: »tyve« er ikke et årstal.",
     ]
-    assert IndicatorValue.objects.count() == 1
+    assert without_demo(IndicatorValue).count() == 1
     before.refresh_from_db()
     assert before.value == D("88")
 
@@ -109,7 +112,7 @@ def test_the_same_indicator_and_year_twice_is_an_error(plan):
     row = ["motalavej", "Uddannelse og livschancer", "Andel 1-5-årige i dagtilbud", 2023]
     outcome = run(plan, xlsx([row + [90, ""], row + [91, ""]]))
     assert outcome.errors == ["Række 3: kolonne »år«: Indikatoren står flere gange i filen for året 2023."]
-    assert not IndicatorValue.objects.exists()
+    assert not without_demo(IndicatorValue).exists()
 
 
 def test_semicolon_csv_with_bom_is_read(plan):
@@ -117,7 +120,7 @@ def test_semicolon_csv_with_bom_is_read(plan):
                "motalavej;Uddannelse og livschancer;Andel 1-5-årige i dagtilbud;2023;90,4;\n").encode()
     outcome = run(plan, content, filename="værdier.csv")
     assert outcome.ok, outcome.errors
-    assert IndicatorValue.objects.get().value == D("90.4")
+    assert without_demo(IndicatorValue).get().value == D("90.4")
 
 
 def test_unreadable_files_and_missing_columns_are_rejected(plan):
@@ -138,7 +141,7 @@ def test_text_values_are_kept_for_text_indicators(plan):
     outcome = run(plan, xlsx([["motalavej", "Uddannelse og livschancer", "Beboernes egen vurdering", 2023,
                                "Mere tryg", ""]]))
     assert outcome.ok, outcome.errors
-    value = IndicatorValue.objects.get()
+    value = without_demo(IndicatorValue).get()
     assert (value.value, value.value_text, value.display) == (None, "Mere tryg", "Mere tryg")
 
 
@@ -160,11 +163,11 @@ def test_export_then_import_is_exact(plan):
     assert csv.startswith("\ufeffplan;indsatsområde;indikator;år;værdi;note")
     assert "motalavej;Uddannelse og livschancer;Andel 1-5-årige i dagtilbud;2023;90,4;" in csv
     assert run(plan, csv.encode("utf-8"), filename="x.csv").ok
-    IndicatorValue.objects.all().update(value=D(1))
+    without_demo(IndicatorValue).update(value=D(1))
     outcome = run(plan, content)
     assert outcome.ok, outcome.errors
     assert (outcome.created, outcome.updated) == (0, 2)
-    assert sorted(IndicatorValue.objects.values_list("value", flat=True)) == [D("31"), D("90.4")]
+    assert sorted(without_demo(IndicatorValue).values_list("value", flat=True)) == [D("31"), D("90.4")]
 
 
 def test_admin_resource_without_plan_finds_plans_by_slug(plan):
@@ -173,7 +176,7 @@ def test_admin_resource_without_plan_finds_plans_by_slug(plan):
     dataset.append(["findes-ikke", "Uddannelse og livschancer", "Andel 1-5-årige i dagtilbud", 2023, "90", ""])
     outcome = services.indicator_values_import(plan=None, dataset=dataset)
     assert outcome.errors == ["Række 3: kolonne »indikator«: Ukendt helhedsplan »findes-ikke«."]
-    assert not IndicatorValue.objects.exists()
+    assert not without_demo(IndicatorValue).exists()
 
 
 # --- bounds: a file over the import limits is refused before it is read ---------------------------

@@ -10,11 +10,6 @@ from tests.agreements.workspace_data import Workspace, build_workspace
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Export files go to a temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"

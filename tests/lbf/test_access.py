@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from agreements.demo import DEMO_PLAN_SLUGS
 from helhedsplan.lbf.export import ExportError, export_lbf, lbf_export_request
 from tests.lbf.conftest import approve
 
@@ -54,5 +55,5 @@ def test_an_all_plans_export_holds_only_the_plans_the_user_sees(ws, tmp_path):
         lbf_export_request(user=ws.outsider)  # member of the other plan only, which has nothing approved
     assert ws.plan.name not in str(refused.value) and ws.other_plan.name in str(refused.value)
     summary = export_lbf(output=tmp_path / "lbf.zip", user=ws.lbf)
-    assert summary.plans == [ws.plan.slug]
+    assert sorted(summary.plans) == sorted([ws.plan.slug, *DEMO_PLAN_SLUGS])  # the approved plans
     assert ws.other_plan.name in zipfile.ZipFile(tmp_path / "lbf.zip").read("README.txt").decode("utf-8")
