@@ -27,11 +27,6 @@ from tests.factories.indicators import IndicatorFactory, SubGoalFactory
 MEETING = date(2024, 3, 12)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def ws(db):
     """The workspace with a budget line and a delmål for the delaftale, both approved."""
