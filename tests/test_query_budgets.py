@@ -262,7 +262,7 @@ MAX_QUERIES = {
     "strategic changes": 30, "strategic approval": 10,
     "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
     "beredskabsplan": 8, "public settings": 8, "public plan": 4,
-    "lbf overview": 25, "exports": 7, "export status": 7,
+    "lbf overview": 45, "exports": 7, "export status": 7,  # the overview lists the demo plans too
     "clauses": 6, "new clause": 6, "clause editor": 8,
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
     "contact": 10, "new contact": 8, "contact editor": 8,
