@@ -235,3 +235,20 @@ def test_the_pdf_itself_says_kladde_after_a_write_that_skips_every_signal(ws):
     Activity.objects.filter(sub_agreement=ws.sub_agreement).update(locations="Et andet sted")
     page = first_page()
     assert "Kladde – ikke godkendt af bestyrelsen" in page and "Godkendt af bestyrelsen" not in page
+
+
+def test_budget_import_that_changes_the_economy(ws, client):
+    from django.db import transaction
+
+    from budgets.selectors import budget_sheet
+    from budgets.xlsx import write_budget_xlsx
+
+    # A budgetark as LBF's template has it, with the delaftale's line 50 t.kr. higher in 2022.
+    with transaction.atomic():
+        BudgetLine.objects.filter(pk=ws.line.pk).update(
+            amounts={"2022": 150, "2023": 100, "2024": 100, "2025": 100}, lbf=350)
+        data = write_budget_xlsx(budget_sheet(ws.plan))
+        transaction.set_rollback(True)
+    assert approved(ws.sub_agreement)
+    budget_services.budget_import_file(plan=ws.plan, data=data, file_name="budgetark.xlsx")
+    assert_kladde_everywhere(ws, client)
