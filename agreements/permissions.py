@@ -202,15 +202,6 @@ def plans_visible_to(user: User) -> QuerySet[Plan]:
     return Plan.objects.filter(memberships__user=user).distinct()
 
 
-def editable_plans(user: User) -> QuerySet[Plan]:
-    """The plans ``EDIT_PLAN`` allows, as a queryset."""
-    if not _active(user):
-        return Plan.objects.none()
-    if is_admin(user):
-        return Plan.objects.all()
-    return Plan.objects.filter(memberships__user=user, memberships__role=PlanMembership.Role.SECRETARIAT).distinct()
-
-
 def plans_using(partner: Organisation | Contact) -> QuerySet[Plan]:
     """The plans that name an organisation or a contact person anywhere."""
     if isinstance(partner, Contact):
@@ -272,11 +263,6 @@ class PlanAccess:
     @property
     def can_enter_followup(self) -> bool:
         return self.allows(ENTER_FOLLOWUP)
-
-    @property
-    def cache_variant(self) -> str:
-        """What a page's cached parts may depend on: two users with the same variant see the same."""
-        return f"{self.role or '-'}.{int(is_lbf(self.user))}.{int(is_admin(self.user))}"
 
     @property
     def role_label(self) -> str:

@@ -12,10 +12,7 @@ from django.urls import reverse
 from agreements.models import Plan, StrategicAgreement, SubAgreement
 
 from .models import Approval
-from .state import DocumentState, document_state, document_states, latest_approval
-
-__all__ = ["latest_approval"]
-
+from .state import DocumentState, document_state, document_states
 
 # --- Approved versions ---------------------------------------------------------
 

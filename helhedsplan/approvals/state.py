@@ -109,8 +109,11 @@ def document_states(documents: list[SubAgreement | StrategicAgreement],
     return states
 
 
+_UNREAD = object()
+
+
 def document_state(document: SubAgreement | StrategicAgreement, *,
-                   approval: Approval | None | type[...] = ...) -> DocumentState:
-    """The document's state. ``approval`` passes its latest approval when the caller has read it already."""
-    latest = latest_approval(document) if approval is ... else approval
+                   approval: Approval | None | object = _UNREAD) -> DocumentState:
+    """The document's state. ``approval`` passes its latest approval (or None) when the caller has read it."""
+    latest = latest_approval(document) if approval is _UNREAD else approval
     return DocumentState(document=document, latest_approval=latest)
