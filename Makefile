@@ -29,10 +29,10 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The suite's sessions go to a throwaway directory, not the one `make run` uses. It runs on every core
-# (pytest-xdist: one test database per worker, each with the demo data loaded once).
+# The whole suite on every core (pytest-xdist: one test database per worker, each with the demo data
+# loaded once). Tests that need Redis or S3 start real servers themselves (tests/servers.py).
 test: setup
-	sessions=$$(mktemp -d); trap 'rm -rf "$$sessions"' EXIT; SESSION_FILE_PATH=$$sessions $(VENV)/bin/pytest -n auto
+	$(VENV)/bin/pytest -n auto
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -4,36 +4,29 @@ SQLite is the embedded default; production sets ``DATABASE_URL`` (PostgreSQL), `
 ``ALLOWED_HOSTS`` and ``DEBUG=0``.
 """
 
-import os
 from pathlib import Path
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Every setting a deployment changes comes from the environment (django-environ). Without any, the
+# embedded defaults below run everything in one process: SQLite, a per-process memory cache, files
+# under MEDIA_ROOT. Production sets DATABASE_URL, REDIS_URL, EMAIL_URL and the AWS_* names for S3, so
+# that any number of app servers share all state (see "Running several servers" in the README).
+env = environ.Env()
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", False)
+DEBUG = env.bool("DEBUG", default=False)
 _DEV_SECRET = "django-insecure-local-development-only-key-not-for-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("HELHEDSPLAN_REQUIRE_SECRET") == "1":
+    if not DEBUG and env.str("HELHEDSPLAN_REQUIRE_SECRET", default="") == "1":
         raise ImproperlyConfigured("SECRET_KEY skal være sat i produktion.")
     SECRET_KEY = _DEV_SECRET
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,8 +58,8 @@ INSTALLED_APPS = [
 # picks them up from the database. Finished export files are kept LBF_EXPORT_KEEP_DAYS days under
 # MEDIA_ROOT/LBF_EXPORT_DIR, then deleted by ``manage.py cleanup_lbf_exports`` (and by each export).
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
-LBF_EXPORT_KEEP_DAYS = int(os.environ.get("LBF_EXPORT_KEEP_DAYS", "7"))
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+LBF_EXPORT_KEEP_DAYS = env.int("LBF_EXPORT_KEEP_DAYS", default=7)
 LBF_EXPORT_DIR = "lbf-udtraek"
 # --- end background tasks -------------------------------------------------------------------------
 
@@ -103,13 +96,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "helhedsplan.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -132,40 +121,70 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 
-# --- Caches ------------------------------------------------------------------------------
-# Cached page parts and PDFs are keyed by the plan's revision tokens (agreements/revisions.py), so a
-# cache never has to be cleared or shared to stay correct. "default" (page parts, small) lives in each
-# process's memory; "documents" (rendered PDFs, up to a few MB each) in files under DOCUMENT_CACHE_DIR,
-# shared by the server's worker processes, so a document version is rendered once per machine.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    },
-    "documents": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("DOCUMENT_CACHE_DIR", str(BASE_DIR / "var" / "document-cache")),
-        "TIMEOUT": 7 * 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
+# --- Files --------------------------------------------------------------------------------------
+# Everything the app writes or serves (approval PDFs, rendered documents, LBF export ZIPs, uploaded
+# budgetark awaiting their preview) goes through the "default" storage: files under MEDIA_ROOT, or an
+# S3-compatible bucket (django-storages) when AWS_STORAGE_BUCKET_NAME is set. The bucket stays private:
+# a download checks the user's access, then redirects to a presigned URL valid DOWNLOAD_URL_SECONDS.
+# MEDIA_URL is never served: files are only ever handed out by the access-checked views.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+DOWNLOAD_URL_SECONDS = env.int("DOWNLOAD_URL_SECONDS", default=300)
+if AWS_STORAGE_BUCKET_NAME:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": None,  # the bucket's own (private) policy; never public-read
+            "querystring_auth": True,
+            "querystring_expire": DOWNLOAD_URL_SECONDS,
+            "file_overwrite": False,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# --- Sessions ---------------------------------------------------------------------------
-# Django's file session backend: every signed-in request reads its session, and a file (JSON, signed,
-# mode 0600) costs a fraction of a database query while the worker processes of one server still
-# share it: logging out deletes the file, which ends the session in every process at once. Several
-# app servers need a shared SESSION_FILE_PATH (or SESSION_ENGINE "django.contrib.sessions.backends.db").
-# ``manage.py clearsessions`` removes expired files (the systemd example runs it at every start).
-SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.file")
-SESSION_FILE_PATH = os.environ.get("SESSION_FILE_PATH", str(BASE_DIR / "var" / "sessions"))
-Path(SESSION_FILE_PATH).mkdir(mode=0o700, parents=True, exist_ok=True)
+# --- Cache and sessions ------------------------------------------------------------------------
+# Django's cache framework: Redis (or Valkey) shared by every app server when REDIS_URL is set, else
+# each process's own memory (enough for `make run`). Sessions are kept in the database and read
+# through the cache ("cached_db"): an emptied or restarted Redis costs a query, never a login, and
+# logging out ends the session on every server at once. ``manage.py clearsessions`` removes expired
+# sessions (daily; see the systemd and Procfile examples).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    DEFAULT_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="helhedsplan"),
+        # Short timeouts: a request fails fast rather than hanging when Redis is unreachable.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+else:
+    DEFAULT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
+CACHES = {"default": DEFAULT_CACHE}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- E-mail ----------------------------------------------------------------------------------
+# EMAIL_URL (django-environ: smtp://user:password@host:587 with ?ssl / +tls variants); without it
+# mails are printed to the console, which is what `make run` wants.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+for _name, _value in _email.items():
+    if _name != "EMAIL_BACKEND":
+        globals()[_name] = _value
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Helhedsplan <noreply@helhedsplan.dk>")
 
 # --- Login throttling (django-axes) -----------------------------------------------------
 # AXES_FAILURE_LIMIT failed logins for one username from one client address lock that pair (the user
@@ -179,8 +198,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "helhedsplan.throttling.LoginThrottlingHandler"
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_CALLABLE = "helhedsplan.throttling.lockout_response"
@@ -206,13 +225,13 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # Bounds on every imported file (budgetark, indicator values, admin imports), checked by
 # helhedsplan.uploads before any parser reads the file. Each can be set in the environment.
-IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024))
-IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024))
-IMPORT_MAX_PART_BYTES = int(os.environ.get("IMPORT_MAX_PART_BYTES", 25 * 1024 * 1024))
-IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
-IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
-IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "250000"))
-BUDGET_IMPORT_MAX_ROWS = int(os.environ.get("BUDGET_IMPORT_MAX_ROWS", "2000"))
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_PART_BYTES = env.int("IMPORT_MAX_PART_BYTES", default=25 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10000)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=250000)
+BUDGET_IMPORT_MAX_ROWS = env.int("BUDGET_IMPORT_MAX_ROWS", default=2000)
 
 LOGGING = {
     "version": 1,
@@ -221,7 +240,7 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},

@@ -5,25 +5,22 @@ by WhiteNoise (compressed, hashed names), PostgreSQL via ``DATABASE_URL`` with p
 connections. ``manage.py check --deploy`` passes without warnings (see tests/test_deploy.py).
 """
 
-import os
-
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
-from .settings import _DEV_SECRET, DATABASES, MIDDLEWARE, env_bool
+from .settings import _DEV_SECRET, DATABASES, DEFAULT_STORAGE, MIDDLEWARE, env
 
 DEBUG = False
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY skal være sat til en lang, tilfældig værdi i produktion.")
 
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 # HTTPS everywhere, behind a proxy that terminates TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -42,7 +39,7 @@ X_FRAME_OPTIONS = "DENY"
 # client's own X-Forwarded-For does not make the header unusable (IPWARE_STRICT, read since
 # django-ipware 8; 7 is always strict and would fall back to the proxy). 0: no proxy, the connection's
 # address. gunicorn must be reachable only through the proxy (it binds 127.0.0.1 by default).
-REVERSE_PROXY_COUNT = int(os.environ.get("REVERSE_PROXY_COUNT", "1"))
+REVERSE_PROXY_COUNT = env.int("REVERSE_PROXY_COUNT", default=1)
 if REVERSE_PROXY_COUNT < 0:
     raise ImproperlyConfigured("REVERSE_PROXY_COUNT skal være 0 eller større.")
 if REVERSE_PROXY_COUNT:
@@ -73,7 +70,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -87,7 +84,7 @@ LOGGING = {
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

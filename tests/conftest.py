@@ -9,10 +9,12 @@ next test runs (see ``pytest_runtest_teardown``).
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.test import override_settings
 
-from tests import demo
+from tests import demo, servers
 from tests.factories.agreements import PlanMembershipFactory, UserFactory
 
 # Every workspace fixture creates several users; PBKDF2 would spend seconds per test.
@@ -70,3 +72,41 @@ def member(db):
     """A secretariat member of one plan: (user, plan)."""
     membership = PlanMembershipFactory()
     return membership.user, membership.plan
+
+
+# --- Real Redis and S3 (SeaweedFS), started on first use and stopped at the end of the session ---------
+
+@pytest.fixture(scope="session")
+def redis_server():
+    with servers.redis_server() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_cache(redis_server):
+    """The default cache is the real Redis server (emptied before the test), as with REDIS_URL set."""
+    import redis
+
+    redis.Redis.from_url(redis_server.url).flushdb()
+    cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_server.url,
+             "KEY_PREFIX": "helhedsplan"}
+    with override_settings(CACHES={"default": cache}):
+        yield redis_server
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    with servers.s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """The default storage is a fresh, private bucket on the real SeaweedFS server, as with the AWS_*
+    variables set. Yields the server; ``s3_storage.bucket`` is the bucket's name."""
+    bucket = f"test-{uuid.uuid4().hex[:12]}"
+    s3_server.create_bucket(bucket)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage",
+                                                          "OPTIONS": s3_server.storage_options(bucket)}}
+    s3_server.bucket = bucket
+    yield s3_server

@@ -1,14 +1,12 @@
-"""Sessions are files (settings: SESSION_ENGINE): shared by a server's worker processes, ended
-everywhere by logging out, and kept where no web server hands them out."""
+"""Sessions live in the database, read through the shared cache (``cached_db``): every app server sees
+the same session, logging out ends it everywhere, and an emptied Redis never logs anybody out."""
 
 from __future__ import annotations
 
-import os
-import stat
-from pathlib import Path
-
 import pytest
+import redis
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
@@ -33,25 +31,35 @@ def member() -> tuple:
     return membership.user, membership.plan
 
 
-def test_a_session_is_a_private_file_that_logging_out_removes_for_every_process():
+def test_sessions_are_cached_database_sessions_and_never_files():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert settings.SESSION_FILE_PATH is None  # Django's default: no session files anywhere
+
+
+def test_a_session_is_shared_by_every_server_and_logging_out_ends_it_everywhere(redis_cache):
     user, plan = member()
-    browser, stolen = Client(), Client()
+    browser, other_server = Client(), Client()
     session_key = log_in(browser, user)
-    session_file = Path(settings.SESSION_FILE_PATH) / f"{settings.SESSION_COOKIE_NAME}{session_key}"
-    assert session_file.exists()
-    assert stat.S_IMODE(os.stat(session_file).st_mode) == 0o600
-    stolen.cookies[settings.SESSION_COOKIE_NAME] = session_key  # the same cookie in another process
+    assert Session.objects.filter(session_key=session_key).exists()
+    cached = redis.Redis.from_url(redis_cache.url).keys("helhedsplan:*cached_db*")
+    assert cached, "the session is also in Redis"
+
+    other_server.cookies[settings.SESSION_COOKIE_NAME] = session_key  # the next request lands elsewhere
     url = reverse("agreements:plan_detail", kwargs={"slug": plan.slug})
-    assert stolen.get(url).status_code == 200
+    assert other_server.get(url).status_code == 200
 
     browser.post(reverse("logout"))
-    assert not session_file.exists()
-    response = stolen.get(url)
+    assert not Session.objects.filter(session_key=session_key).exists()
+    response = other_server.get(url)
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_session_files_are_not_under_a_directory_the_web_server_serves():
-    sessions = Path(settings.SESSION_FILE_PATH).resolve()
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.file"
-    for served in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
-        assert not sessions.is_relative_to(Path(served).resolve()), served
+def test_an_emptied_or_restarted_redis_logs_nobody_out(redis_cache):
+    user, plan = member()
+    browser = Client()
+    log_in(browser, user)
+    redis.Redis.from_url(redis_cache.url).flushdb()
+
+    response = browser.get(reverse("agreements:plan_detail", kwargs={"slug": plan.slug}))
+    assert response.status_code == 200
+    assert response.context["user"] == user

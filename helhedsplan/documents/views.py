@@ -50,7 +50,7 @@ def cached_pdf(plan: Plan, name: str, build: Callable[[], documents.Document]) -
         return document.filename, pdf.render_pdf(document.render_html())
 
     filename, content = revisions.cached(f"pdf:{name}", plan, str(timezone.localdate()), render,
-                                         cache_alias="documents")
+                                         cache_alias="default")
     return pdf_response(filename, content)
 
 
