@@ -236,8 +236,7 @@ def _child(argv: list[str]) -> None:
 def _environment(folder: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}", "DEBUG": "0",
-                "DJANGO_SETTINGS_MODULE": "helhedsplan.settings", "SESSION_FILE_PATH": str(folder / "sessions"),
-                "DOCUMENT_CACHE_DIR": str(folder / "document-cache"), "MEDIA_ROOT": str(folder / "media"),
+                "DJANGO_SETTINGS_MODULE": "helhedsplan.settings", "MEDIA_ROOT": str(folder / "media"),
                 "LOG_LEVEL": "WARNING"})
     return env
 
