@@ -222,6 +222,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# An admin import is uploaded in one request and confirmed in the next, which may reach another app
+# server: the file waits in the default storage (local files or the bucket), not in this machine's /tmp.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # Bounds on every imported file (budgetark, indicator values, admin imports), checked by
 # helhedsplan.uploads before any parser reads the file. Each can be set in the environment.

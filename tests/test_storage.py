@@ -53,3 +53,41 @@ def test_s3_files_are_handed_out_by_a_short_lived_presigned_url_from_a_private_b
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(plain, timeout=10)
     assert refused.value.code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_an_admin_import_waits_for_its_confirmation_in_the_shared_bucket(client, staff_user, s3_storage):
+    """The upload and its confirmation may reach different app servers: the file is kept in the bucket."""
+    import io
+    import re
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from indicators.models import IndicatorValue
+    from tests.factories.indicators import IndicatorValueFactory
+
+    indicator = IndicatorValueFactory(year=2023).indicator
+    book = openpyxl.Workbook()
+    book.active.append(["plan", "indsatsområde", "indikator", "år", "værdi", "note"])
+    book.active.append([indicator.plan.slug, indicator.focus_area.name, indicator.text, 2024, "77,5", "Ny"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:indicators_indicatorvalue_import")).content.decode()
+    xlsx_choice = re.search(r'<option value="(\d+)">xlsx</option>', page).group(1)
+    response = client.post(reverse("admin:indicators_indicatorvalue_import"), {
+        "format": xlsx_choice, "import_file": SimpleUploadedFile("v.xlsx", buffer.getvalue())})
+    confirm = response.context["confirm_form"]
+    assert confirm is not None
+
+    bucket = s3_storage.client().list_objects_v2(Bucket=s3_storage.bucket, Prefix="django-import-export/")
+    assert [item["Key"] for item in bucket.get("Contents", [])] == [
+        f"django-import-export/{confirm.initial['import_file_name']}"]
+
+    response = client.post(reverse("admin:indicators_indicatorvalue_process_import"), confirm.initial)
+    assert response.status_code == 302
+    assert IndicatorValue.objects.get(indicator=indicator, year=2024).value == 77.5
+    bucket = s3_storage.client().list_objects_v2(Bucket=s3_storage.bucket, Prefix="django-import-export/")
+    assert bucket.get("KeyCount", 0) == 0
