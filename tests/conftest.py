@@ -30,6 +30,13 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Files the suite stores locally go to a throwaway directory, never the one `make run` uses."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, fast_password_hashing):
     """pytest-django's test database, with the demo data committed in it."""

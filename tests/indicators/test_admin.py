@@ -132,23 +132,23 @@ def test_admin_import_reads_a_declared_huge_range_from_its_real_rows(client, sta
 
 def test_admin_confirmation_checks_the_stored_copy_again(client, staff_user, settings):
     """A confirmation naming another stored file than the one checked is refused before it is read."""
-    import os
-    import tempfile
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
 
     from indicators.models import IndicatorValue
 
     indicator = IndicatorValueFactory(year=2023).indicator
-    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as stored:  # where the admin keeps uploads
-        stored.write(_table(indicator, 10_050))
+    # Where the admin keeps an upload until it is confirmed (the default storage), swapped for a larger file.
+    stored = default_storage.save("django-import-export/swapped.xlsx", ContentFile(_table(indicator, 10_050)))
     try:
         client.force_login(staff_user)
         url = reverse("admin:indicators_indicatorvalue_import")
         choice = _format_choice(client.get(url).content.decode(), "xlsx")
         response = client.post(reverse("admin:indicators_indicatorvalue_process_import"), {
-            "import_file_name": os.path.basename(stored.name), "original_file_name": "v.xlsx",
+            "import_file_name": stored.rsplit("/", 1)[-1], "original_file_name": "v.xlsx",
             "format": choice, "resource": "0"}, follow=True)
     finally:
-        os.remove(stored.name)
+        default_storage.delete(stored)
     assert response.redirect_chain[-1][0] == url
     assert "Filen er for stor: højst 10.000 rækker (filen har 10.051)." in response.content.decode()
     assert without_demo(IndicatorValue).count() == 1
