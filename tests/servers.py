@@ -209,7 +209,10 @@ def s3_server() -> Iterator[S3Server]:
                 [weed_binary(), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                  f"-master.port={ports['master']}", "-master.volumeSizeLimitMB=64",
                  f"-volume.port={ports['volume']}", "-filer", f"-filer.port={ports['filer']}",
-                 "-s3", f"-s3.port={ports['s3']}", f"-s3.config={identities}"],
+                 "-s3", f"-s3.port={ports['s3']}", f"-s3.config={identities}",
+                 # The gateway's Iceberg and Lance listeners have fixed ports (8181, 9101): off, or a
+                 # second server on the machine (another test session) dies at start-up.
+                 "-s3.port.iceberg=0", "-s3.port.lance=0"],
                 stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HOME": directory},
                 start_new_session=True)
 
