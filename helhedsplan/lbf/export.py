@@ -584,7 +584,10 @@ def _enqueue(export_id) -> None:
 
 def lbf_export_run(*, export_id: str) -> LbfExport:
     """Build a queued export (the background task's body). A failure is recorded on the row, not raised."""
-    lbf_exports_cleanup()
+    try:
+        lbf_exports_cleanup()
+    except Exception:  # housekeeping: the export itself may still succeed, and the next cleanup retries
+        logger.exception("Oprydningen af LBF-udtræk fejlede")
     export = LbfExport.objects.select_related("requested_by").get(pk=export_id)
     if export.status != LbfExport.Status.QUEUED:
         return export
