@@ -7,6 +7,7 @@ span objects in ``checks``; writes in ``services``. Models hold data and small i
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -217,11 +218,23 @@ class BudgetLine(models.Model):
             raise ValidationError(errors)
 
 
+# The folder (storage prefix) of uploaded budgetark waiting for their preview to be confirmed.
+PENDING_UPLOAD_DIR = "budgetark-indlaesninger"
+
+
+def pending_upload_name(instance: PendingBudgetImport | None, filename: str) -> str:
+    """A new, unguessable name in PENDING_UPLOAD_DIR (never the user's file name, which is kept apart)."""
+    return f"{PENDING_UPLOAD_DIR}/{secrets.token_hex(16)}.xlsx"
+
+
 class PendingBudgetImport(models.Model):
-    """An uploaded budgetark kept server-side between the preview and the confirmation.
+    """An uploaded budgetark kept between the preview and the confirmation.
 
     Not user-edited (no history): it is created by an upload, read by the preview and deleted on
-    confirmation or cancellation; stale ones are removed after a day.
+    confirmation or cancellation; stale ones are removed after a day. The file lies in the default
+    storage (local files or the S3 bucket, so any app server can show and confirm it) under a name of
+    its own; ``sha256`` is the digest of the uploaded bytes, so that what is confirmed is exactly what
+    was previewed.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -230,7 +243,8 @@ class PendingBudgetImport(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                              verbose_name="bruger")
     file_name = models.CharField("filnavn", max_length=255)
-    content = models.BinaryField("indhold")
+    file = models.FileField("fil", upload_to=pending_upload_name, max_length=300, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
 
     class Meta:

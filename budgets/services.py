@@ -6,12 +6,17 @@ every created, changed and deleted line and footnote (``bulk_*_with_history`` fo
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -22,9 +27,11 @@ from helhedsplan.findings import Finding
 from . import checks
 from .calculations import FINANCING_FIELDS, normalise_amounts
 from .content import BudgetChanges, BudgetContent, FootnoteData, LineData, diff, match_lines
-from .models import Budget, BudgetFootnote, BudgetLine, ExpenseType, PendingBudgetImport
+from .models import PENDING_UPLOAD_DIR, Budget, BudgetFootnote, BudgetLine, ExpenseType, PendingBudgetImport
 from .selectors import budget_content
-from .xlsx import ReadResult, read_budget_xlsx
+from .xlsx import BudgetFileError, Problem, ReadResult, read_budget_xlsx
+
+logger = logging.getLogger(__name__)
 
 LINE_FIELDS = ["section", "focus_area", "name", "expense_type", "description", "footnote", "order", "amounts",
                *FINANCING_FIELDS]
@@ -189,8 +196,20 @@ def budget_import_file(*, plan: Plan, data: bytes, file_name: str = "", user: Ab
 
 
 # --- The budget upload: read and checked, shown, then saved or dropped ------------------------------------
+# The uploaded file waits in the default storage (any app server may show the preview and take the
+# confirmation), under a name of its own, with the digest of its bytes on the row. A row and its file
+# go together: files are deleted only once the row's deletion is committed, and a file whose row never
+# came to be (or was deleted with its plan or user) is removed by the next upload once it is
+# PENDING_LIFETIME old.
 
 PENDING_LIFETIME = timedelta(days=1)
+UPLOAD_GONE = ("Det indlæste budgetark findes ikke længere (eller er ændret, siden det blev vist). "
+               "Indlæs filen igen.")
+
+
+def pending_storage() -> Storage:
+    """The storage the uploaded budgetark wait in (the default storage)."""
+    return PendingBudgetImport._meta.get_field("file").storage
 
 
 @transaction.atomic
@@ -198,31 +217,87 @@ def budget_upload_stage(*, plan: Plan, user: AbstractBaseUser, data: bytes, file
     """Keep an uploaded budgetark for its preview: read and checked first (``BudgetFileError``, nothing
     kept), replacing the user's earlier upload for the plan; uploads left for a day are dropped."""
     budget_import_file(plan=plan, data=data, file_name=file_name, dry_run=True)
-    PendingBudgetImport.objects.filter(created_at__lt=timezone.now() - PENDING_LIFETIME).delete()
-    PendingBudgetImport.objects.filter(plan=plan, user=user).delete()
-    return PendingBudgetImport.objects.create(plan=plan, user=user, file_name=file_name[:255], content=data)
+    now = timezone.now()
+    _pending_delete(PendingBudgetImport.objects.filter(Q(created_at__lt=now - PENDING_LIFETIME)
+                                                       | Q(plan=plan, user=user)))
+    _delete_abandoned_files(now=now)
+    pending = PendingBudgetImport(plan=plan, user=user, file_name=file_name[:255],
+                                  sha256=hashlib.sha256(data).hexdigest())
+    pending.file.save(file_name, ContentFile(data), save=False)
+    try:
+        pending.save()
+    except BaseException:
+        pending_storage().delete(pending.file.name)
+        raise
+    return pending
+
+
+def budget_upload_data(*, pending: PendingBudgetImport) -> bytes:
+    """The bytes that were uploaded, exactly (``BudgetFileError`` if the file is gone or not the same)."""
+    try:
+        with pending_storage().open(pending.file.name, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise BudgetFileError([Problem(UPLOAD_GONE)]) from None
+    if hashlib.sha256(data).hexdigest() != pending.sha256:
+        logger.warning("Budgetark %s i lageret er ikke det indlæste (SHA-256 passer ikke)", pending.file.name)
+        raise BudgetFileError([Problem(UPLOAD_GONE)])
+    return data
 
 
 @transaction.atomic
 def budget_upload_confirm(*, pending: PendingBudgetImport, user: AbstractBaseUser) -> ImportOutcome:
     """Make the previewed budgetark the plan's budget (``BudgetFileError`` if it no longer fits)."""
-    outcome = budget_import_file(plan=pending.plan, data=bytes(pending.content), file_name=pending.file_name,
-                                 user=user)
-    pending.delete()
+    outcome = budget_import_file(plan=pending.plan, data=budget_upload_data(pending=pending),
+                                 file_name=pending.file_name, user=user)
+    _pending_delete(PendingBudgetImport.objects.filter(pk=pending.pk))
     return outcome
 
 
+@transaction.atomic
 def budget_upload_cancel(*, pending: PendingBudgetImport) -> None:
-    pending.delete()
+    _pending_delete(PendingBudgetImport.objects.filter(pk=pending.pk))
 
 
-def budget_upload_findings(*, pending: PendingBudgetImport) -> list[Finding]:
-    """The plan's checks as they would read after saving the upload (saved and rolled back)."""
+def budget_upload_findings(*, pending: PendingBudgetImport, data: bytes | None = None) -> list[Finding]:
+    """The plan's checks as they would read after saving the upload (saved and rolled back); ``data``
+    is the upload's bytes when the caller has already read them."""
+    if data is None:
+        data = budget_upload_data(pending=pending)
     with transaction.atomic():
-        budget_import_file(plan=pending.plan, data=bytes(pending.content), file_name=pending.file_name)
+        budget_import_file(plan=pending.plan, data=data, file_name=pending.file_name)
         findings = checks.plan_findings(pending.plan)
         transaction.set_rollback(True)
     return findings
+
+
+def _pending_delete(pending: QuerySet[PendingBudgetImport]) -> None:
+    """Delete the rows, and their files once that is committed (a rolled-back deletion keeps both)."""
+    names = [name for name in pending.values_list("file", flat=True) if name]
+    pending.delete()
+    if names:
+        storage = pending_storage()
+
+        def delete_files() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
+
+
+def _delete_abandoned_files(*, now: datetime) -> None:
+    """Files in PENDING_UPLOAD_DIR without a row, once they are PENDING_LIFETIME old (a younger one may
+    belong to an upload whose row is about to be committed)."""
+    storage = pending_storage()
+    try:
+        _, names = storage.listdir(PENDING_UPLOAD_DIR)
+    except FileNotFoundError:  # local files: nothing was ever uploaded
+        return
+    kept = set(PendingBudgetImport.objects.values_list("file", flat=True))
+    for name in names:
+        stored = f"{PENDING_UPLOAD_DIR}/{name}"
+        if stored not in kept and storage.get_modified_time(stored) < now - PENDING_LIFETIME:
+            storage.delete(stored)
 
 
 @transaction.atomic

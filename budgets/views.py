@@ -147,15 +147,15 @@ def preview(request: HttpRequest, slug: str, pk) -> HttpResponse:
         return redirect("budgets:sheet", slug=plan.slug)
 
     try:
-        outcome = services.budget_import_file(plan=plan, data=bytes(pending.content), file_name=pending.file_name,
-                                              dry_run=True)
+        data = services.budget_upload_data(pending=pending)
+        outcome = services.budget_import_file(plan=plan, data=data, file_name=pending.file_name, dry_run=True)
     except BudgetFileError as exc:
         return render(request, "budgets/import_preview.html",
                       {"plan": plan, "pending": pending, "problems": exc.problems}, status=400)
     changes: BudgetChanges = outcome.changes
     areas = dict(FocusArea.objects.filter(pulje_id=plan.pulje_id).values_list("pk", "name"))
     years = plan.years
-    findings = services.budget_upload_findings(pending=pending)
+    findings = services.budget_upload_findings(pending=pending, data=data)
     return render(request, "budgets/import_preview.html", {
         "plan": plan,
         "pending": pending,

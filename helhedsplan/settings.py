@@ -55,8 +55,9 @@ INSTALLED_APPS = [
 
 # --- Background tasks (django-tasks + database backend: LBF-udtræk) ----------------------
 # Exports of many plans run in the background: ``manage.py db_worker`` (started by ``make run``)
-# picks them up from the database. Finished export files are kept LBF_EXPORT_KEEP_DAYS days under
-# MEDIA_ROOT/LBF_EXPORT_DIR, then deleted by ``manage.py cleanup_lbf_exports`` (and by each export).
+# picks them up from the database. Finished export files are kept LBF_EXPORT_KEEP_DAYS days in the
+# default storage under the prefix LBF_EXPORT_DIR, then deleted by ``manage.py cleanup_lbf_exports``
+# (and by each export).
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 LBF_EXPORT_KEEP_DAYS = env.int("LBF_EXPORT_KEEP_DAYS", default=7)

@@ -16,8 +16,9 @@ case "$cmd" in
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" \
       -o "-k $dir -p $port -c listen_addresses='' -c fsync=off -c max_connections=200" -w -l "$dir/log" start >/dev/null
     runuser -u postgres -- "$PG_BIN/createdb" -h "$dir" -p "$port" -U postgres helhedsplan
-    socket=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=''))" "$dir")
-    echo "export PGTMP_DIR='$dir' PGTMP_PORT='$port' DATABASE_URL='postgres://postgres@${socket}:${port}/helhedsplan'"
+    # The socket directory as the "host" query option: django-environ reads it from there (a
+    # percent-encoded path in the host part would be taken for a host name).
+    echo "export PGTMP_DIR='$dir' PGTMP_PORT='$port' DATABASE_URL='postgres://postgres@:${port}/helhedsplan?host=${dir}'"
     ;;
   stop)
     dir=${2:?directory}

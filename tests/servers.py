@@ -204,13 +204,19 @@ def s3_server() -> Iterator[S3Server]:
             "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
             "actions": ["Admin", "Read", "Write", "List", "Tagging"],
         }]}))
+        # Every test's bucket is a collection of its own, and the master gives each new collection 7
+        # volumes out of the volume server's 8 by default: from the third bucket on, writes failed with
+        # "no free volumes left". One volume per collection, as many volumes as the disk holds.
+        (Path(directory) / ".seaweedfs").mkdir()
+        (Path(directory) / ".seaweedfs" / "master.toml").write_text("[master.volume_growth]\ncopy_1 = 1\n")
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [weed_binary(), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-                 f"-master.port={ports['master']}", "-master.volumeSizeLimitMB=64",
+                 f"-master.port={ports['master']}", "-master.volumeSizeLimitMB=64", "-volume.max=0",
                  f"-volume.port={ports['volume']}", "-filer", f"-filer.port={ports['filer']}",
                  "-s3", f"-s3.port={ports['s3']}", f"-s3.config={identities}",
-                 # No Iceberg or Lance catalogs: they would listen on fixed ports shared by every server.
+                 # The gateway's Iceberg and Lance listeners have fixed ports (8181, 9101): off, or a
+                 # second server on the machine (another test session) dies at start-up.
                  "-s3.port.iceberg=0", "-s3.port.lance=0"],
                 stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HOME": directory},
                 start_new_session=True)

@@ -5,10 +5,12 @@ An N+1 regression (a query per activity, budget line, indicator, milestone, cont
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, resolve, reverse
@@ -44,6 +46,12 @@ from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, Budget
 from tests.factories.indicators import IndicatorFactory, IndicatorValueFactory, SubGoalFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """The waiting budgetark upload is a file in a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 APPROVED_ON = date(2023, 3, 1)
 
@@ -124,8 +132,10 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
     # test session) is brought back to 1 and 2 for the file to read back as the same lines in any test order.
     for number, sub_agreement in enumerate(sub_agreements, start=1):
         FocusArea.objects.filter(pk=sub_agreement.focus_area_id).update(order=number)
-    PendingBudgetImport.objects.create(plan=plan, user=user, file_name="budgetark.xlsx",
-                                       content=write_budget_xlsx(budget_sheet(plan, empty_if_missing=True)))
+    data = write_budget_xlsx(budget_sheet(plan, empty_if_missing=True))
+    pending = PendingBudgetImport(plan=plan, user=user, file_name="budgetark.xlsx",
+                                  sha256=hashlib.sha256(data).hexdigest())
+    pending.file.save("budgetark.xlsx", ContentFile(data))
     BudgetLineFactory(budget=budget, name="Tilføjet efter upload")
 
 

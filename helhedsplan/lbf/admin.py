@@ -11,7 +11,12 @@ class LbfExportAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "requested_by", "status", "as_of", "file_size", "expires_at"]
     list_filter = ["status"]
-    readonly_fields = [field.name for field in LbfExport._meta.fields]
+    # The file by its stored name only: a link would bypass the download view's access checks.
+    readonly_fields = [field.name for field in LbfExport._meta.fields if field.name != "file"] + ["stored_file"]
+
+    @admin.display(description="fil")
+    def stored_file(self, obj: LbfExport) -> str:
+        return obj.file.name or "–"
 
     def has_add_permission(self, request):
         return False

@@ -14,8 +14,10 @@ Per plan, a folder ``<slug>/`` with
 and at the top ``README.txt``: what is included, each document's approval date, the export time and
 the delaftaler without an approved version.
 
-The ZIP is written to a temporary file next to the output and renamed at the end: a failed export
-leaves nothing behind.
+The ZIP is built in a temporary file (in memory while small, then on the local disk), never in a
+place anyone reads from: the background export then saves it into the default storage (local files or
+the S3 bucket) under LBF_EXPORT_DIR, and only a saved file is marked finished; the command renames it
+into its ``--output`` path. A failed export leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -24,17 +26,22 @@ import io
 import json
 import logging
 import os
+import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
@@ -53,7 +60,7 @@ from helhedsplan.documents import builders as documents
 from helhedsplan.documents import pdf
 from helhedsplan.formatting import format_date
 
-from .models import LbfExport
+from .models import LbfExport, export_file_name
 
 logger = logging.getLogger(__name__)
 
@@ -103,11 +110,21 @@ class ExportPlan:
 
 @dataclass
 class ExportSummary:
-    path: Path
     plans: list[str]
     documents: int
     size: int
     seconds: float
+    files: list[str]
+    path: Path | None = None  # the file the command wrote
+
+
+@dataclass
+class BuiltArchive:
+    """A finished ZIP in a temporary file, rewound to its start."""
+
+    file: IO[bytes]
+    size: int
+    documents: int
     files: list[str]
 
 
@@ -426,14 +443,16 @@ def _stored(name: str) -> int:
     return zipfile.ZIP_STORED if name.endswith((".pdf", ".xlsx")) else zipfile.ZIP_DEFLATED
 
 
-def write_export(export: ExportPlan, *, output: Path, progress: Progress | None = None,
-                 exported_at: datetime | None = None, mode: int = 0o644) -> ExportSummary:
-    """Write the ZIP to ``output`` (atomically: a temporary file renamed at the end) with file ``mode``."""
-    started = time.perf_counter()
+# Up to this size the ZIP being built stays in memory; a larger one continues in a file on local disk.
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+@contextmanager
+def built_archive(export: ExportPlan, *, progress: Progress | None = None,
+                  exported_at: datetime | None = None) -> Iterator[BuiltArchive]:
+    """Build the ZIP in an anonymous temporary file and yield it, rewound; the file is gone when the block
+    ends (whether it was saved somewhere or not)."""
     exported_at = exported_at or timezone.now()
-    output = Path(output)
-    if not output.parent.is_dir():
-        raise ExportError([f"Mappen »{output.parent}« findes ikke."])
     total, done = export.steps, 0
     stamp = timezone.localtime(exported_at).timetuple()[:6]
 
@@ -445,12 +464,10 @@ def write_export(export: ExportPlan, *, output: Path, progress: Progress | None 
 
     if progress:
         progress(0, total, "Starter")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
-    os.close(handle)
     files: list[str] = []
     documents = 0
-    try:
-        with zipfile.ZipFile(temp_name, "w") as archive:
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, prefix="lbf-udtraek-", suffix=".zip") as target:
+        with zipfile.ZipFile(target, "w") as archive:
             def add(name: str, data: bytes) -> None:
                 info = zipfile.ZipInfo(name, date_time=stamp)
                 info.compress_type = _stored(name)
@@ -477,13 +494,31 @@ def write_export(export: ExportPlan, *, output: Path, progress: Progress | None 
                 step(f"{content.plan.name}: delaftaler som data")
             add("README.txt", readme_text(export, exported_at=exported_at, files_by_plan=files_by_plan)
                 .encode("utf-8"))
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, output)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return ExportSummary(path=output, plans=[c.plan.slug for c in export.contents], documents=documents,
-                         size=output.stat().st_size, seconds=time.perf_counter() - started, files=files)
+        size = target.seek(0, os.SEEK_END)
+        target.seek(0)
+        yield BuiltArchive(file=target, size=size, documents=documents, files=files)
+
+
+def write_export(export: ExportPlan, *, output: Path, progress: Progress | None = None,
+                 exported_at: datetime | None = None, mode: int = 0o644) -> ExportSummary:
+    """Write the ZIP to the local file ``output`` (the command's ``--output``) with file ``mode``,
+    atomically: copied into a temporary file next to it, which is renamed at the end."""
+    started = time.perf_counter()
+    output = Path(output)
+    if not output.parent.is_dir():
+        raise ExportError([f"Mappen »{output.parent}« findes ikke."])
+    with built_archive(export, progress=progress, exported_at=exported_at) as built:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
+        try:
+            with os.fdopen(handle, "wb") as temp_file:
+                shutil.copyfileobj(built.file, temp_file)
+            os.chmod(temp_name, mode)
+            os.replace(temp_name, output)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+    return ExportSummary(path=output, plans=[c.plan.slug for c in export.contents], documents=built.documents,
+                         size=built.size, seconds=time.perf_counter() - started, files=built.files)
 
 
 def export_lbf(*, output: Path, slugs: Iterable[str] | None = None, as_of: date | None = None,
@@ -500,15 +535,18 @@ def export_lbf(*, output: Path, slugs: Iterable[str] | None = None, as_of: date 
 
 # --- Background exports (django-tasks) -------------------------------------------------------------------
 # ``lbf_export_request`` checks the request at once (the user sees mistakes in the form), records an
-# ``LbfExport`` and queues ``run_lbf_export`` (below); the worker calls ``lbf_export_run``,
-# which writes progress to the row as it goes and keeps the file for LBF_EXPORT_KEEP_DAYS days.
+# ``LbfExport`` and queues ``run_lbf_export`` (below); the worker (on any machine) calls
+# ``lbf_export_run``, which writes progress to the row as it goes, saves the ZIP into the default
+# storage and keeps it there for LBF_EXPORT_KEEP_DAYS days.
 
-def export_directory() -> Path:
-    return Path(settings.MEDIA_ROOT) / settings.LBF_EXPORT_DIR
+# A file in the export folder that belongs to no finished export (its worker stopped between saving the
+# file and recording it, or its row was deleted) is removed once it is this old.
+LEFTOVER_AFTER = timedelta(days=1)
 
 
-def export_path(export: LbfExport) -> Path | None:
-    return export_directory() / export.file_name if export.file_name else None
+def export_storage() -> Storage:
+    """The storage the export files are in (the default storage)."""
+    return LbfExport._meta.get_field("file").storage
 
 
 @transaction.atomic
@@ -546,7 +584,10 @@ def _enqueue(export_id) -> None:
 
 def lbf_export_run(*, export_id: str) -> LbfExport:
     """Build a queued export (the background task's body). A failure is recorded on the row, not raised."""
-    lbf_exports_cleanup()
+    try:
+        lbf_exports_cleanup()
+    except Exception:  # housekeeping: the export itself may still succeed, and the next cleanup retries
+        logger.exception("Oprydningen af LBF-udtræk fejlede")
     export = LbfExport.objects.select_related("requested_by").get(pk=export_id)
     if export.status != LbfExport.Status.QUEUED:
         return export
@@ -557,12 +598,13 @@ def lbf_export_run(*, export_id: str) -> LbfExport:
     def progress(done: int, total: int, label: str) -> None:
         LbfExport.objects.filter(pk=export.pk).update(steps_done=done, steps_total=total, current_step=label[:300])
 
-    directory = export_directory()
-    directory.mkdir(parents=True, exist_ok=True)
-    file_name = f"{export.pk}.zip"
     try:
-        summary = export_lbf(output=directory / file_name, slugs=export.plan_slugs, as_of=export.as_of,
-                             user=export.requested_by, progress=progress, mode=0o600)
+        plans, explicit = resolve_plans(slugs=export.plan_slugs, user=export.requested_by)
+        prepared = prepare_export(plans=plans, as_of=export.as_of, explicit=explicit)
+        with built_archive(prepared, progress=progress) as built:
+            # Saved whole: on S3 the object appears only when its upload is complete, and with local
+            # files the row below is what makes the file downloadable.
+            stored_name = export_storage().save(export_file_name(export, ""), File(built.file))
     except ExportError as exc:
         return _fail(export, "\n".join(exc.messages))
     except Exception as exc:  # recorded for the user; the traceback goes to the worker's log
@@ -571,8 +613,8 @@ def lbf_export_run(*, export_id: str) -> LbfExport:
                              f"administratoren.")
     export.refresh_from_db()
     export.status = LbfExport.Status.DONE
-    export.file_name = file_name
-    export.file_size = summary.size
+    export.file.name = stored_name
+    export.file_size = built.size
     export.steps_done = export.steps_total
     export.current_step = ""
     export.finished_at = timezone.now()
@@ -591,21 +633,36 @@ def _fail(export: LbfExport, message: str) -> LbfExport:
 
 
 def lbf_exports_cleanup(*, now: datetime | None = None) -> int:
-    """Delete the files of exports past their time (the rows stay, marked »Udløbet«); returns how many."""
+    """Delete the files of exports past their time from the storage (the rows stay, marked »Udløbet«),
+    and files left behind by stopped workers; returns how many exports expired."""
     now = now or timezone.now()
+    storage = export_storage()
     expired = 0
     for export in LbfExport.objects.filter(status=LbfExport.Status.DONE, expires_at__lte=now):
-        path = export_path(export)
-        if path is not None:
-            path.unlink(missing_ok=True)
-        LbfExport.objects.filter(pk=export.pk).update(status=LbfExport.Status.EXPIRED, file_name="", file_size=0)
+        # The row first: from then on nobody is sent to the file, which goes next (or, should that
+        # fail, with the leftovers of a later run).
+        LbfExport.objects.filter(pk=export.pk).update(status=LbfExport.Status.EXPIRED, file="", file_size=0)
+        if export.file.name:
+            storage.delete(export.file.name)
         expired += 1
-    directory = export_directory()
-    if directory.is_dir():  # a worker stopped in the middle of a file leaves its temporary file
-        for leftover in directory.glob(".*.part"):
-            if leftover.stat().st_mtime < (now - timedelta(days=1)).timestamp():
-                leftover.unlink(missing_ok=True)
+    _delete_leftovers(storage, now=now)
     return expired
+
+
+def _delete_leftovers(storage: Storage, *, now: datetime) -> None:
+    """Files in the export folder that no finished export points at, once they are LEFTOVER_AFTER old
+    (younger ones may belong to an export whose worker is about to record it)."""
+    folder = settings.LBF_EXPORT_DIR
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:  # local files: nothing was ever exported
+        return
+    kept = set(LbfExport.objects.filter(status=LbfExport.Status.DONE).exclude(file="")
+               .values_list("file", flat=True))
+    for name in names:
+        stored = f"{folder}/{name}"
+        if stored not in kept and storage.get_modified_time(stored) < now - LEFTOVER_AFTER:
+            storage.delete(stored)
 
 
 # --- Background tasks (django-tasks; the database backend's worker is ``manage.py db_worker``) -------------

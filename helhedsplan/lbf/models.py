@@ -11,11 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+def export_file_name(instance: LbfExport, filename: str) -> str:
+    """Where an export's ZIP lies in the default storage: ``LBF_EXPORT_DIR/<export id>.zip`` (the id is a
+    random UUID, so the name cannot be guessed; the file is only ever handed out by the download view)."""
+    return f"{settings.LBF_EXPORT_DIR}/{instance.pk}.zip"
+
+
 class LbfExport(models.Model):
     """One requested LBF-udtræk (a ZIP of current delaftaler), built in the background.
 
-    Not user-edited (the export task writes it), so it keeps no history; the file lies under
-    ``MEDIA_ROOT`` until ``expires_at`` and is only served through the access-checked download view.
+    Not user-edited (the export task writes it), so it keeps no history; the file lies in the default
+    storage (local files or the S3 bucket) until ``expires_at`` and is only handed out through the
+    access-checked download view.
     """
 
     class Status(models.TextChoices):
@@ -38,7 +45,7 @@ class LbfExport(models.Model):
     steps_total = models.PositiveIntegerField("trin i alt", default=0)
     current_step = models.CharField("arbejder på", max_length=300, blank=True)
     error = models.TextField("fejl", blank=True)
-    file_name = models.CharField("fil", max_length=300, blank=True)
+    file = models.FileField("fil", upload_to=export_file_name, max_length=300, blank=True, editable=False)
     file_size = models.PositiveBigIntegerField("filstørrelse (bytes)", default=0)
     task_id = models.CharField("baggrundsopgave", max_length=64, blank=True)
     created_at = models.DateTimeField("bestilt", default=timezone.now)

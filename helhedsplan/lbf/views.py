@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agreements import permissions, selectors
 from helhedsplan.approvals.selectors import plans_documents
 from helhedsplan.lbf import public
-from helhedsplan.lbf.export import ExportError, export_path, lbf_export_request
+from helhedsplan.lbf.export import ExportError, export_storage, lbf_export_request
 from helhedsplan.lbf.forms import ExportForm, OverviewExportForm
 from helhedsplan.lbf.models import LbfExport
+from helhedsplan.storage import file_download
 
 
 @login_required
@@ -91,14 +92,18 @@ def export_status(request: HttpRequest, pk) -> HttpResponse:
 
 @login_required
 def export_download(request: HttpRequest, pk) -> HttpResponse:
+    """The export's ZIP for the user who asked for it: streamed from local files, or a redirect to a
+    short-lived presigned URL of the bucket; only after every access check."""
     export = _own_export(request, pk)
-    path = export_path(export)
-    if export.status != LbfExport.Status.DONE or path is None or not path.exists():
+    if export.status != LbfExport.Status.DONE or not export.file.name:
         raise Http404("Filen findes ikke (længere).")
     if not request.user.has_perm(permissions.DOWNLOAD_EXPORT, export):
         raise Http404("Filen findes ikke (længere).")  # the requester has lost the right to a plan in it
-    return FileResponse(path.open("rb"), as_attachment=True, filename=export.download_name,
-                        content_type="application/zip")
+    storage = export_storage()
+    if not storage.exists(export.file.name):
+        raise Http404("Filen findes ikke (længere).")
+    return file_download(export.file.name, filename=export.download_name, content_type="application/zip",
+                         storage=storage)
 
 
 def public_plan(request: HttpRequest, slug: str) -> HttpResponse:

@@ -8,6 +8,7 @@ from agreements.models import FocusArea
 from budgets.models import BudgetLine
 from tests.factories.agreements import PlanFactory, PlanFocusAreaFactory, PuljeFactory
 from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, BudgetLineFactory, expense_types
+from tests.stored_files import BACKENDS, StoredFiles, stored_files
 
 CROSS, AREA, LOCAL = (BudgetLine.Section.CROSS_CUTTING, BudgetLine.Section.FOCUS_AREA,
                       BudgetLine.Section.LOCAL_EVALUATION)
@@ -21,6 +22,13 @@ def focus_area(pulje, name: str, order: int) -> FocusArea:
     slug = name.lower().replace(" ", "-").replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     area, _ = FocusArea.objects.get_or_create(pulje=pulje, name=name, defaults={"slug": slug, "order": order})
     return area
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded budgetark wait in a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -71,3 +79,9 @@ def small_plan(db, areas):
     ], start=1):
         BudgetFootnoteFactory(budget=budget, number=number, text=text, order=order)
     return plan
+
+
+@pytest.fixture(params=BACKENDS)
+def stored(request, media_root) -> StoredFiles:
+    """The test runs twice: with local files under MEDIA_ROOT and with a bucket on the real S3 server."""
+    return stored_files(request, media_root)

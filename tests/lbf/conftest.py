@@ -7,6 +7,7 @@ import pytest
 from helhedsplan.approvals import services as workflow
 from helhedsplan.documents import services as document_services
 from tests.agreements.workspace_data import Workspace, build_workspace
+from tests.stored_files import BACKENDS, StoredFiles, stored_files
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +40,9 @@ def approve(ws, *, meeting: date, referat: str = "Referat af bestyrelsesmøde, p
     workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     return document_services.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=meeting,
                                          referat=referat)
+
+
+@pytest.fixture(params=BACKENDS)
+def stored(request, media_root) -> StoredFiles:
+    """The test runs twice: with local files under MEDIA_ROOT and with a bucket on the real S3 server."""
+    return stored_files(request, media_root)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import time
 import zipfile
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from helhedsplan.lbf.export import ExportError, export_path, lbf_export_request, lbf_export_run, lbf_exports_cleanup
+from helhedsplan.lbf.export import ExportError, lbf_export_request, lbf_export_run, lbf_exports_cleanup
 from helhedsplan.lbf.models import LbfExport
 from tests.lbf.conftest import approve
 
@@ -26,9 +30,10 @@ def test_the_immediate_backend_runs_the_real_task(ws, immediate_tasks, django_ca
     export.refresh_from_db()
     assert export.status == LbfExport.Status.DONE, export.error
     assert export.task_id and export.steps_done == export.steps_total == 3 and export.percent == 100
-    path = export_path(export)
-    assert path.exists() and path.stat().st_size == export.file_size
-    assert "README.txt" in zipfile.ZipFile(path).namelist()
+    assert export.file.name == f"lbf-udtraek/{export.pk}.zip"
+    assert default_storage.size(export.file.name) == export.file_size
+    with export.file.open("rb") as handle:
+        assert "README.txt" in zipfile.ZipFile(handle).namelist()
     assert export.expires_at - export.finished_at == timedelta(days=7)
 
 
@@ -44,7 +49,8 @@ def test_the_database_worker_picks_up_the_export(transactional_db, ws, settings)
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     export.refresh_from_db()
     assert export.status == LbfExport.Status.DONE, export.error
-    names = zipfile.ZipFile(export_path(export)).namelist()
+    with export.file.open("rb") as handle:
+        names = zipfile.ZipFile(handle).namelist()
     assert any(name.startswith(f"{ws.plan.slug}/delaftale-") for name in names)
 
 
@@ -63,25 +69,42 @@ def test_a_failure_in_the_worker_is_recorded_and_leaves_no_file(ws, media_root):
     export = lbf_export_run(export_id=str(export.pk))
     assert export.status == LbfExport.Status.FAILED
     assert "Ukendt helhedsplan" in export.error
-    assert not list((media_root / "lbf-udtraek").iterdir())
+    assert not export.file and not (media_root / "lbf-udtraek").exists()
 
 
-def test_expired_files_are_deleted(ws, immediate_tasks, django_capture_on_commit_callbacks):
+def test_expired_files_are_deleted(ws, immediate_tasks, django_capture_on_commit_callbacks, media_root):
     approve(ws, meeting=MEETING)
     with django_capture_on_commit_callbacks(execute=True):
         export = lbf_export_request(user=ws.secretary, slugs=[ws.plan.slug])
     export.refresh_from_db()
-    path = export_path(export)
+    path = media_root / export.file.name
     assert lbf_exports_cleanup() == 0 and path.exists()
     assert lbf_exports_cleanup(now=timezone.now() + timedelta(days=8)) == 1
     export.refresh_from_db()
-    assert export.status == LbfExport.Status.EXPIRED and not path.exists()
+    assert export.status == LbfExport.Status.EXPIRED and not export.file and not path.exists()
+    # What a stopped worker left: a ZIP it saved but never recorded, and a temporary file of the time
+    # when exports were written next to their final name.
+    unrecorded = default_storage.save("lbf-udtraek/7b0c5a8e-0000-4000-8000-000000000000.zip", ContentFile(b"PK"))
     leftover = path.parent / ".stopped.zip.abc.part"
     leftover.write_bytes(b"half a zip")
     call_command("cleanup_lbf_exports", verbosity=0)
-    assert leftover.exists(), "a temporary file may belong to a running export"
+    assert default_storage.exists(unrecorded) and leftover.exists(), "a young file may belong to a running export"
     lbf_exports_cleanup(now=timezone.now() + timedelta(days=2))
-    assert not leftover.exists()
+    assert not default_storage.exists(unrecorded) and not leftover.exists()
+
+
+def test_cleanup_keeps_the_files_of_exports_still_in_time(ws, immediate_tasks, django_capture_on_commit_callbacks,
+                                                          media_root):
+    """A finished export's file is kept however old it is, until the export itself expires."""
+    approve(ws, meeting=MEETING)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = lbf_export_request(user=ws.secretary, slugs=[ws.plan.slug])
+    export.refresh_from_db()
+    path = media_root / export.file.name
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(path, (two_days_ago, two_days_ago))
+    assert lbf_exports_cleanup(now=timezone.now() + timedelta(days=3)) == 0
+    assert path.exists()
 
 
 # --- Views ----------------------------------------------------------------------------------------------
