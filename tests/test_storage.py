@@ -91,3 +91,13 @@ def test_an_admin_import_waits_for_its_confirmation_in_the_shared_bucket(client,
     assert IndicatorValue.objects.get(indicator=indicator, year=2024).value == 77.5
     bucket = s3_storage.client().list_objects_v2(Bucket=s3_storage.bucket, Prefix="django-import-export/")
     assert bucket.get("KeyCount", 0) == 0
+
+
+def test_local_files_are_private_to_the_app_user(settings, tmp_path):
+    import os
+    import stat
+
+    settings.MEDIA_ROOT = tmp_path
+    name = default_storage.save("lbf-udtraek/udtraek.zip", ContentFile(CONTENT))
+    assert stat.S_IMODE(os.stat(default_storage.path(name)).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "lbf-udtraek").st_mode) == 0o700
