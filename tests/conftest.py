@@ -30,6 +30,15 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_in_a_temporary_directory(tmp_path_factory):
+    """Files the suite stores (rendered PDFs, approval PDFs) go to a throwaway MEDIA_ROOT, never the
+    one `make run` uses; render slots too."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+                           PDF_RENDER_SLOT_DIR=tmp_path_factory.mktemp("pdf-slots")):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, fast_password_hashing):
     """pytest-django's test database, with the demo data committed in it."""
