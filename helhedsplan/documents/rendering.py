@@ -32,6 +32,7 @@ from django_tasks import task
 
 from agreements import revisions
 from agreements.models import Plan, SubAgreement
+from helhedsplan.approvals.models import Approval
 
 from . import builders, pdf
 from .models import RenderedDocument
@@ -205,9 +206,10 @@ def rendered_documents_cleanup(*, now: datetime | None = None, plan_id: int | No
 
 
 @receiver(post_delete, sender=RenderedDocument, dispatch_uid="rendered-document-file")
+@receiver(post_delete, sender=Approval, dispatch_uid="approval-pdf-file")
 def _delete_file(sender, instance, **kwargs) -> None:
     """A deleted row's file goes too (also when its plan is deleted), once the deletion is committed."""
-    field = instance.file
+    field = instance.file if sender is RenderedDocument else instance.pdf
     if field and field.name:
         name, storage = field.name, field.storage
         transaction.on_commit(partial(storage.delete, name))
