@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -10,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -263,3 +265,44 @@ def test_the_key_costs_one_query(plan_with_delaftale, django_assert_num_queries)
     with django_assert_num_queries(1):
         key = rendering.version_key(plan.pk, "samlet")
     assert key.endswith(revisions.tokens(plan.pk)) and f":{timezone.localdate().isoformat()}:" in key
+
+
+# --- Concurrent requests ------------------------------------------------------------------------------
+
+def test_a_request_that_loses_the_race_to_create_the_row_queues_nothing(plan_with_delaftale,
+                                                                        django_capture_on_commit_callbacks):
+    plan, _ = plan_with_delaftale
+    key = rendering.version_key(plan.pk, "samlet")
+    winner = RenderedDocument.objects.create(plan=plan, document="samlet", key=key)  # the other request
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        found, created = rendering._create(plan, "samlet", key)  # this one, a moment later
+    assert found.pk == winner.pk and created is False
+    assert callbacks == [] and worker.queued() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="needs concurrent writers (SQLite's shared in-memory test database refuses them)")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_requests_queue_one_render(plan_with_delaftale):
+    plan, _ = plan_with_delaftale
+    start = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def request() -> None:
+        try:
+            start.wait(timeout=30)
+            with transaction.atomic():  # like a request: the render is queued once this commits
+                rendering.rendered_document_request(plan=plan, name="samlet")
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert RenderedDocument.objects.filter(plan=plan).count() == 1
+    assert worker.queued("render_document") == 1
