@@ -1,4 +1,4 @@
-"""Revision tokens: how a cache key knows that the data behind a plan has changed.
+"""Revision tokens: how a key knows that the data behind a plan has changed.
 
 Every save, delete and many-to-many change of a model in ``agreements``, ``budgets`` or
 ``indicators`` (and of a user) replaces a token, inside the same transaction as the change:
@@ -12,22 +12,18 @@ Writes that bypass model signals (``bulk_create_with_history`` in the budget imp
 ``update()``) call ``bump_plan`` themselves. A rolled-back transaction rolls its new token back
 together with its data, and a reader sees the new token exactly when it can see the new data.
 
-``cached`` keeps a built piece of a page under a key that contains both tokens: once a token has
-been replaced, the old entry is never read again and ages out of the cache. So a cache need not be
-shared between processes to be correct (the default per-process memory cache is fine).
+A key that contains both tokens (``tokens``, one query) names one version of whatever is built from
+the plan's data: the rendered PDFs of the documents (``helhedsplan.documents.rendering``) are kept
+under such keys, so an edit is never served an older file, and nothing ever has to be invalidated.
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -37,12 +33,6 @@ from .models import Plan, Revision
 
 GLOBAL = "global"
 PLAN_PREFIX = "plan:"
-CACHE_SECONDS = 24 * 60 * 60
-
-T = TypeVar("T")
-
-_building: dict[str, threading.Lock] = {}
-_building_guard = threading.Lock()
 
 # model → the foreign keys that lead from it to a plan (in declaration order); Plan itself → ().
 _ROUTES: dict[type[models.Model], tuple[models.Field, ...]] = {}
@@ -79,31 +69,6 @@ def tokens(plan_id: int) -> str:
     # Reading writes nothing: data never changed since the tokens table began has the token "0"; its first
     # change creates the row with a new token.
     return ".".join(found[key].hex if key in found else "0" for key in keys)
-
-
-def cached(name: str, plan: Plan, variant: str, build: Callable[[], T], *, cache_alias: str = "default") -> T:
-    """``build()``'s result for this plan at its current revision, built once per revision.
-
-    ``variant`` holds whatever else the result depends on (the user's role, the date). The result
-    must be the same for every user who may see the plan and has the same variant.
-    """
-    key = f"revisions:{name}:{plan.pk}:{variant}:{tokens(plan.pk)}"
-    store = caches[cache_alias]
-    value = store.get(key)
-    if value is not None:
-        return value
-    # One build per key at a time in this process: requests that arrive while it is being built
-    # (right after an edit, say) wait for it instead of each building the same thing again.
-    with _building_guard:
-        lock = _building.setdefault(key, threading.Lock())
-    with lock:
-        value = store.get(key)
-        if value is None:
-            value = build()
-            store.set(key, value, CACHE_SECONDS)
-    with _building_guard:
-        _building.pop(key, None)
-    return value
 
 
 # --- Which plan a changed object belongs to ------------------------------------------------------

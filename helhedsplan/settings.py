@@ -4,6 +4,8 @@ SQLite is the embedded default; production sets ``DATABASE_URL`` (PostgreSQL), `
 ``ALLOWED_HOSTS`` and ``DEBUG=0``.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -240,6 +242,20 @@ IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=1
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10000)
 IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=250000)
 BUDGET_IMPORT_MAX_ROWS = env.int("BUDGET_IMPORT_MAX_ROWS", default=2000)
+
+# --- PDF rendering ----------------------------------------------------------------------------
+# Web requests never render a PDF: a document's PDF is made by the background worker (django-tasks,
+# ``manage.py db_worker``) and kept in the default storage (see "Dokumenter (PDF)" in the README).
+# At most PDF_RENDER_SLOTS renders run at a time on one machine, across all its processes: each render
+# holds one of that many lock files in PDF_RENDER_SLOT_DIR (a directory every process of the machine
+# sees). A document requested but not rendered within PDF_RENDER_REQUEUE_SECONDS (a worker lost, say)
+# is queued again by the next request for it.
+PDF_RENDER_SLOTS = env.int("PDF_RENDER_SLOTS", default=max(1, (os.cpu_count() or 1) - 1))
+PDF_RENDER_SLOT_DIR = Path(env.str("PDF_RENDER_SLOT_DIR",
+                                   default=str(Path(tempfile.gettempdir()) / "helhedsplan-pdf-slots")))
+PDF_RENDER_REQUEUE_SECONDS = env.int("PDF_RENDER_REQUEUE_SECONDS", default=180)
+if PDF_RENDER_SLOTS < 1:
+    raise ImproperlyConfigured("PDF_RENDER_SLOTS skal være mindst 1.")
 
 LOGGING = {
     "version": 1,

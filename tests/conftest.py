@@ -31,9 +31,11 @@ def fast_password_hashing():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def media_root(tmp_path_factory):
-    """Files the suite stores locally go to a throwaway directory, never the one `make run` uses."""
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+def media_in_a_temporary_directory(tmp_path_factory):
+    """Files the suite stores (rendered PDFs, approval PDFs) go to a throwaway MEDIA_ROOT, never the
+    one `make run` uses; render slots too."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+                           PDF_RENDER_SLOT_DIR=tmp_path_factory.mktemp("pdf-slots")):
         yield
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -17,17 +18,20 @@ from helhedsplan.formatting import format_date
 class Approval(models.Model):
     """A frozen bestyrelse approval of a delaftale or the strategic agreement.
 
-    Holds what was approved — structured JSON of the document and its children, and the rendered
-    PDF — with the meeting date, the referat reference and the approving user. Nothing of it changes
-    after it is saved; the only later facts are LBF's approval date (for a changed strategic
-    agreement) and the PDF when it could not be rendered at approval time, each filled once.
+    Holds what was approved — structured JSON of the document and its children, the document's HTML
+    as approved and its PDF — with the meeting date, the referat reference and the approving user.
+    Nothing of it changes after it is saved; the only later facts are LBF's approval date (for a
+    changed strategic agreement) and the PDF, each filled once. The PDF is rendered from ``html`` by
+    the background worker after the approval is committed (``helhedsplan.documents.services``) and
+    kept in the default storage. Approvals recorded without HTML (the demo data's) get theirs only
+    while the document's content still equals the approved content.
     """
 
     class Kind(models.TextChoices):
         SUBAGREEMENT = "delaftale", "Delaftale"
         STRATEGIC = "samarbejdsaftale", "Strategisk samarbejdsaftale"
 
-    FILL_ONCE_FIELDS = ("pdf", "lbf_approved_on", "lbf_recorded_by")
+    FILL_ONCE_FIELDS = ("html", "pdf", "lbf_approved_on", "lbf_recorded_by")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals", verbose_name="helhedsplan")
     kind = models.CharField("dokument", max_length=20, choices=Kind.choices)
@@ -52,12 +56,13 @@ class Approval(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="godkendt af")
     approved_by_name = models.CharField("godkendt af (navn)", max_length=300)
-    pdf = models.BinaryField("PDF", null=True, blank=True, editable=False)
+    html = models.TextField("godkendt dokument (HTML)", blank=True, editable=False)
+    pdf = models.FileField("PDF", upload_to="godkendelser/", max_length=300, blank=True, editable=False)
     requires_lbf_approval = models.BooleanField("kræver LBF-godkendelse", default=False)
     lbf_approved_on = models.DateField("LBF's godkendelsesdato", null=True, blank=True)
     lbf_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="+", verbose_name="LBF-godkendelse registreret af")
-    history = HistoricalRecords(excluded_fields=["pdf", "data"], table_name="agreements_historicalapproval")
+    history = HistoricalRecords(excluded_fields=["pdf", "data", "html"], table_name="agreements_historicalapproval")
 
     class Meta:
         verbose_name = "godkendelse"
@@ -99,7 +104,7 @@ class Approval(models.Model):
             old = stored[field.attname]
             new = getattr(self, field.attname)
             if field.name in self.FILL_ONCE_FIELDS:
-                if old not in (None, b"") and _normalise(old) != _normalise(new):
+                if old not in (None, b"", "") and _normalise(old) != _normalise(new):
                     raise ValidationError(f"»{field.verbose_name}« er allerede udfyldt og kan ikke ændres.")
             elif _normalise(old) != _normalise(new):
                 raise ValidationError("En godkendelse kan ikke ændres, når den er gemt.")
@@ -107,6 +112,16 @@ class Approval(models.Model):
     @property
     def has_pdf(self) -> bool:
         return bool(self.pdf)
+
+    @property
+    def pdf_pending(self) -> bool:
+        """Approved in the system, its PDF not rendered yet (the worker renders it from ``html``)."""
+        return not self.pdf and bool(self.html)
+
+    def read_pdf(self) -> bytes:
+        """The stored PDF's bytes (from local files or the bucket)."""
+        with self.pdf.storage.open(self.pdf.name, "rb") as handle:
+            return handle.read()
 
     def _url_kwargs(self) -> dict:
         kwargs = {"slug": self.plan.slug, "number": self.number}
@@ -120,6 +135,10 @@ class Approval(models.Model):
 
 
 def _normalise(value):
-    return bytes(value) if isinstance(value, memoryview) else value
+    if isinstance(value, memoryview):
+        return bytes(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
 
 

@@ -95,7 +95,7 @@ def plans_documents(plans: list[Plan]) -> dict[int, list[DocumentRow]]:
     plan_ids = [plan.pk for plan in plans]
     by_slug = {plan.pk: plan for plan in plans}
     approvals: dict[tuple, Approval] = {}
-    for approval in Approval.objects.filter(plan_id__in=plan_ids).order_by("number").defer("data", "pdf"):
+    for approval in Approval.objects.filter(plan_id__in=plan_ids).order_by("number").defer("data", "html"):
         approvals[(approval.plan_id, approval.kind, approval.focus_area_id)] = approval
     rows: dict[int, list[DocumentRow]] = {pk: [] for pk in plan_ids}
     for agreement in StrategicAgreement.objects.filter(plan_id__in=plan_ids):

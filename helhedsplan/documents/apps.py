@@ -8,3 +8,7 @@ class DocumentsConfig(AppConfig):
     name = "helhedsplan.documents"
     label = "documents"
     verbose_name = "Dokumenter"
+
+    def ready(self) -> None:
+        # Connects the signal that deletes a rendered document's or an approval's file with its row.
+        from . import rendering  # noqa: F401

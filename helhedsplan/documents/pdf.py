@@ -9,16 +9,24 @@ over the network.
 One ``FontConfiguration`` and one image cache are shared by every render in the process (the
 ``@font-face`` fonts are loaded once); a lock serialises renders because they share them.
 
+A render takes a whole core for up to a few seconds, so at most ``PDF_RENDER_SLOTS`` renders run at
+once on a machine, whatever the number of processes: each holds one of that many lock files in
+``PDF_RENDER_SLOT_DIR`` (``flock``, released by the kernel when a process dies) and a render waits
+until one is free (see :func:`render_slot`).
+
 The cyclic garbage collector is paused while WeasyPrint renders (see :func:`_collector_paused`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import logging
+import os
 import posixpath
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -140,10 +148,54 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+#: How often a render waiting for a slot looks again.
+SLOT_POLL_SECONDS = 0.05
+
+
+def _take_slot(path: Path) -> int | None:
+    """The open, exclusively locked slot file ``path``, or None if another render holds it."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return None
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+@contextlib.contextmanager
+def render_slot() -> Iterator[int]:
+    """Hold one of the machine's ``PDF_RENDER_SLOTS`` render slots for the block (yields its number),
+    waiting for one to be free.
+
+    A slot is an ``flock`` on its own file, so it is shared by every process and thread that uses
+    the same directory, and given back by the kernel when the holder exits, however it exits.
+    """
+    directory = Path(settings.PDF_RENDER_SLOT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [directory / f"slot-{number}.lock" for number in range(settings.PDF_RENDER_SLOTS)]
+    while True:
+        for number, path in enumerate(paths):
+            descriptor = _take_slot(path)
+            if descriptor is None:
+                continue
+            try:
+                yield number
+            finally:
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
+                os.close(descriptor)
+            return
+        time.sleep(SLOT_POLL_SECONDS)
+
+
 def render_pdf(html: str, *, url_fetcher: StaticFilesURLFetcher | None = None) -> bytes:
-    """The PDF of a document's HTML (the same HTML the preview page shows)."""
+    """The PDF of a document's HTML (the same HTML the preview page shows), rendered in one of the
+    machine's render slots (it waits for one)."""
     fetcher = url_fetcher if url_fetcher is not None else StaticFilesURLFetcher()
-    with _render_lock, _collector_paused():
+    with _render_lock, render_slot(), _collector_paused():
         document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
         return document.write_pdf(font_config=_shared_font_config(), cache=_image_cache)
 

@@ -1,21 +1,28 @@
 """Document preview pages and PDF downloads. Thin: access via ``agreements.selectors``, data via ``builders``.
 
 The preview page is the document's own HTML (with its print stylesheet), so what the browser shows
-is what the PDF prints.
+is what the PDF prints. A PDF address never renders: it hands out the rendered file of the document's
+current version, or answers "Dokumentet gøres klar …" while the worker makes it (``rendering``).
+Access is checked first, on every request.
 """
 
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
-from agreements import revisions, selectors
-from agreements.models import Plan
+from agreements import selectors
+from agreements.models import FocusArea, Plan
+from helhedsplan.storage import file_download
 
 from . import builders as documents
-from . import pdf
+from . import rendering
 from .builders import milepaelsplan_document
+
+#: A PDF address is read (GET, HEAD) and, after a failed render, asked to try again (POST).
+PDF_METHODS = ["GET", "HEAD", "POST"]
 
 
 def _build(plan: Plan, kind: str, area: str | None) -> documents.Document:
@@ -36,27 +43,48 @@ def _preview(request: HttpRequest, slug: str, kind: str, area: str | None = None
     return response
 
 
-def pdf_response(filename: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def pdf_status_response(request: HttpRequest, *, title: str, back_url: str, back_label: str,
+                        error: str = "") -> HttpResponse:
+    """The page a PDF address answers while its PDF is being made (202: the browser reloads the address
+    every two seconds, without JavaScript) or after its render failed (503, with "Prøv igen")."""
+    response = render(request, "documents/pdf_status.html", {
+        "title": title, "back_url": back_url, "back_label": back_label, "error": error,
+    }, status=503 if error else 202)
+    if not error:
+        response["Retry-After"] = "2"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def cached_pdf(plan: Plan, name: str, build: Callable[[], documents.Document]) -> HttpResponse:
-    """The document's PDF, rendered once per plan revision and day (documents carry their date)."""
-    def render() -> tuple[str, bytes]:
-        document = build()
-        return document.filename, pdf.render_pdf(document.render_html())
+def rendered_pdf(request: HttpRequest, plan: Plan, name: str, *, title: Callable[[], str]) -> HttpResponse:
+    """The current version of a document's PDF: the file, or the page that waits for the worker.
 
-    filename, content = revisions.cached(f"pdf:{name}", plan, str(timezone.localdate()), render,
-                                         cache_alias="default")
-    return pdf_response(filename, content)
+    The caller has checked the user's access to ``plan``. A POST (the error page's "Prøv igen") queues
+    a failed render again and sends the browser back to the address.
+    """
+    try:
+        if request.method == "POST":
+            rendering.rendered_document_retry(plan=plan, name=name)
+            return redirect(request.path)
+        rendered = rendering.rendered_document_request(plan=plan, name=name)
+    except documents.DocumentNotFound as error:
+        raise Http404(str(error)) from error
+    if rendered.is_rendered:
+        return file_download(rendered.file.name, filename=rendered.filename, content_type="application/pdf")
+    return pdf_status_response(request, title=title(), back_url=plan.get_absolute_url(), back_label=plan.name,
+                               error=rendered.error)
+
+
+def _title(plan: Plan, kind: str, area: str | None) -> str:
+    if kind == documents.DELAFTALE:
+        name = FocusArea.objects.filter(pulje_id=plan.pulje_id, slug=area).values_list("name", flat=True).first()
+        return f"Delaftale for indsatsområdet {name or area}"
+    return documents.DOCUMENT_KINDS[kind]
 
 
 def _pdf(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, slug)
-    return cached_pdf(plan, f"{kind}:{area or ''}", lambda: _build(plan, kind, area))
+    return rendered_pdf(request, plan, rendering.document_name(kind, area), title=lambda: _title(plan, kind, area))
 
 
 @login_required
@@ -65,6 +93,7 @@ def samarbejdsaftale(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(PDF_METHODS)
 def samarbejdsaftale_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return _pdf(request, slug, documents.SAMARBEJDSAFTALE)
 
@@ -75,6 +104,7 @@ def delaftale(request: HttpRequest, slug: str, area: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(PDF_METHODS)
 def delaftale_pdf(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     return _pdf(request, slug, documents.DELAFTALE, area)
 
@@ -85,6 +115,7 @@ def budget(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(PDF_METHODS)
 def budget_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return _pdf(request, slug, documents.BUDGET)
 
@@ -95,6 +126,7 @@ def samlet(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(PDF_METHODS)
 def samlet_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return _pdf(request, slug, documents.SAMLET)
 
@@ -111,7 +143,8 @@ def milestone_document(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(PDF_METHODS)
 def milestone_document_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.get_plan_access(request.user, slug).plan
-    return cached_pdf(plan, "milepaelsplan", lambda: milepaelsplan_document(plan))
+    return rendered_pdf(request, plan, rendering.MILEPAELSPLAN, title=lambda: "Milepælsplan")
 

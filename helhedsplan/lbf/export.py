@@ -479,7 +479,7 @@ def built_archive(export: ExportPlan, *, progress: Progress | None = None,
                 folder = content.plan.slug
                 for approval, stem in _numbered(content):
                     if approval.has_pdf:
-                        add(f"{folder}/{stem}.pdf", bytes(approval.pdf))
+                        add(f"{folder}/{stem}.pdf", approval.read_pdf())
                     add(f"{folder}/{stem}.json",
                         json.dumps(approval.data, ensure_ascii=False, indent=2).encode("utf-8"))
                     documents += 1

@@ -9,6 +9,7 @@ system user that cannot log in, dated one month after each plan started.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -60,7 +61,8 @@ def approve_demo_plan(plan: Plan, *, render_pdfs: bool = False) -> list[Approval
 
     Call it after every app has loaded its part of the plan: the snapshot holds all of it. Rendering
     the PDFs takes most of the time (about a second each), so by default they are left to the
-    background task ``render_approval_pdfs``.
+    background task ``render_approval_pdfs``; ``render_pdfs`` renders them here, once the approvals
+    are committed (a PDF is rendered outside any transaction).
     """
     if Approval.objects.filter(plan=plan).exists():
         return []
@@ -74,9 +76,13 @@ def approve_demo_plan(plan: Plan, *, render_pdfs: bool = False) -> list[Approval
         for document in documents
     ]
     if render_pdfs:
-        for approval in approvals:
-            approval_fill_pdf(approval=approval)
+        transaction.on_commit(partial(_fill_pdfs, [approval.pk for approval in approvals]))
     return approvals
+
+
+def _fill_pdfs(approval_ids: list[int]) -> None:
+    for approval in Approval.objects.filter(pk__in=approval_ids):
+        approval_fill_pdf(approval=approval)
 
 
 def approve_demo_plans(*, render_pdfs: bool = False) -> int:

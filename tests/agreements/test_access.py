@@ -4,6 +4,8 @@ import uuid
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements import permissions, selectors
@@ -74,7 +76,8 @@ def sweep(ws):
     workflow.document_submit(document=ws.strategic, by=ws.secretary)
     workflow.document_approve(document=ws.strategic, by=ws.board, meeting_date=date(2024, 1, 5),
                                          referat="Referat")
-    Approval.objects.filter(plan=ws.plan).update(pdf=b"%PDF-1.7 test")
+    stored = default_storage.save(f"godkendelser/{ws.plan.pk}/test.pdf", ContentFile(b"%PDF-1.7 test"))
+    Approval.objects.filter(plan=ws.plan).update(pdf=stored)
     milestone = Milestone.objects.create(plan=ws.plan, title="Lektiecafé Toften åbner", due_date=date(2023, 1, 1))
     doomed = Activity.objects.get(name="Familieklub")
     doomed_pk = doomed.pk

@@ -9,6 +9,7 @@ from helhedsplan.approvals import services as workflow
 from helhedsplan.approvals.models import Approval
 from helhedsplan.approvals.state import document_state
 from helhedsplan.documents import services as document_services
+from tests import worker
 from tests.demo import without_demo
 
 
@@ -83,9 +84,10 @@ def test_snapshot_page_and_pdf_download(client, ws):
     client.force_login(ws.lbf)
     body = client.get(approval.get_absolute_url()).content.decode()
     assert "Godkendt version 1" in body and "Referat pkt. 4" in body and "Lektiecafé Toften" in body
-    response = client.get(approval.get_pdf_url())
+    response = worker.download(client, approval.get_pdf_url())
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-") and response.content == bytes(without_demo(Approval).get().pdf)
+    content = worker.content(response)
+    assert content.startswith(b"%PDF-") and content == without_demo(Approval).get().read_pdf()
     assert "godkendt-v1.pdf" in response["Content-Disposition"]
 
 

@@ -231,17 +231,21 @@ def test_a_snapshot_never_changes_and_cannot_be_deleted(ws):
     assert Approval.objects.get(pk=approval.pk).referat == "Referat af bestyrelsesmøde, pkt. 4"
 
 
-def test_the_pdf_of_a_snapshot_can_be_filled_once(ws):
-    approval = _submit_and_approve(ws)
-    Approval.objects.filter(pk=approval.pk).update(pdf=None)  # approved before a PDF could be rendered
+@pytest.mark.parametrize(("field", "first", "second"), [
+    ("pdf", "godkendelser/1/first.pdf", "godkendelser/1/second.pdf"),
+    ("html", "<h1>Godkendt</h1>", "<h1>Ændret</h1>"),
+])
+def test_the_pdf_and_html_of_a_snapshot_can_be_filled_once(ws, field, first, second):
+    approval = _submit_and_approve(ws)  # recorded without either (the documents app adds them)
     approval = Approval.objects.get(pk=approval.pk)
-    approval.pdf = b"%PDF-1.7 first"
+    setattr(approval, field, first)
     approval.save()
     approval = Approval.objects.get(pk=approval.pk)
-    approval.pdf = b"%PDF-1.7 second"
+    setattr(approval, field, second)
     with pytest.raises(ValidationError, match="allerede udfyldt"):
         approval.save()
-    assert bytes(Approval.objects.get(pk=approval.pk).pdf) == b"%PDF-1.7 first"
+    stored = getattr(Approval.objects.get(pk=approval.pk), field)
+    assert (stored.name if field == "pdf" else stored) == first
 
 
 # --- Strategic agreement ----------------------------------------------------------------------------

@@ -42,9 +42,11 @@ def test_approval_is_printed_on_the_approved_pdf_and_on_the_current_document(ws)
     workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
     approval = document_services.document_approve(document=ws.sub_agreement, by=ws.board,
                                              meeting_date=date(2024, 3, 12), referat="Referat pkt. 4")
+    assert document_services.approval_fill_pdf(approval=approval)  # the worker's part
+    approval.refresh_from_db()
 
     # The frozen PDF the workflow rendered through this pipeline carries the approval.
-    frozen = pdf_pages(bytes(approval.pdf))
+    frozen = pdf_pages(approval.read_pdf())
     assert_approved(frozen, "12. marts 2024")
     assert any("Lektiecafé Toften" in text for text in frozen)
     # So does the live document while its content is the approved one …

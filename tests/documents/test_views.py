@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests import worker
 from tests.documents.helpers import pdf_pages
 from tests.factories.agreements import ActivityFactory, PlanMembershipFactory, StrategicAgreementFactory
 
@@ -48,12 +49,13 @@ def test_member_sees_preview_and_downloads_pdf(client, plan_with_delaftale):
         assert f'href="{pdf_url}"' in body  # the preview's own download button
         assert "/static/documents/print.css" in body  # the same print stylesheet as the PDF
 
-        download = client.get(pdf_url)
+        download = worker.download(client, pdf_url)
         assert download.status_code == 200, kind
         assert download["Content-Type"] == "application/pdf"
         assert download["Content-Disposition"].startswith(f'attachment; filename="{plan.slug}-')
-        assert download.content.startswith(b"%PDF")
-        assert expected[kind] in " ".join(pdf_pages(download.content))
+        body = worker.content(download)
+        assert body.startswith(b"%PDF")
+        assert expected[kind] in " ".join(pdf_pages(body))
 
 
 def test_non_members_get_404_and_anonymous_users_go_to_login(client, plan_with_delaftale):
@@ -91,24 +93,26 @@ def test_a_pdf_is_rendered_once_per_revision_and_again_after_a_change(client, pl
     plan, sub = plan_with_delaftale
     client.force_login(PlanMembershipFactory(plan=plan).user)
     url = reverse("documents:delaftale_pdf", args=[plan.slug, sub.focus_area.slug])
-    first = client.get(url)
+    first = worker.download(client, url)
+    first_pdf = worker.content(first)
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url)
-    assert again.content == first.content
+    assert worker.content(again) == first_pdf
     assert again["Content-Disposition"] == first["Content-Disposition"]
-    # Only the session, the user, the plan (with access) and the revision tokens: nothing rebuilt.
+    # Only the session, the user, the plan (with access), the revision tokens and the rendered file's row.
     assert len(queries) <= 5, [q["sql"] for q in queries.captured_queries]
+    assert worker.queued() == 0
 
     ActivityFactory(sub_agreement=sub, name="Værested for unge")
-    changed = client.get(url)
-    assert "Værested for unge" in " ".join(pdf_pages(changed.content))
-    assert "Værested for unge" not in " ".join(pdf_pages(first.content))
+    changed = worker.download(client, url)
+    assert "Værested for unge" in " ".join(pdf_pages(worker.content(changed)))
+    assert "Værested for unge" not in " ".join(pdf_pages(first_pdf))
 
 
-def test_a_cached_pdf_still_checks_access(client, plan_with_delaftale):
+def test_a_rendered_pdf_still_checks_access(client, plan_with_delaftale):
     plan, sub = plan_with_delaftale
     url = reverse("documents:samlet_pdf", args=[plan.slug])
     client.force_login(PlanMembershipFactory(plan=plan).user)
-    assert client.get(url).status_code == 200
+    assert worker.download(client, url).status_code == 200
     client.force_login(PlanMembershipFactory().user)
     assert client.get(url).status_code == 404

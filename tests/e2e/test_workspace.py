@@ -12,6 +12,7 @@ from helhedsplan.approvals import services as workflow
 from helhedsplan.approvals.models import Approval
 from helhedsplan.approvals.state import document_state
 from tests.e2e.conftest import login
+from tests.worker import run_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -92,9 +93,17 @@ def test_update_a_delaftale_and_the_board_approves_it(live_server, new_page, app
     ws.sub_agreement.refresh_from_db()
     assert document_state(ws.sub_agreement).is_approved
 
-    # Download the approved PDF once the documents app renders it
+    # The approved PDF: a waiting page until the worker has rendered it, then the page reloads itself
+    # into the download
+    board.get_by_role("link", name="Hent den godkendte PDF").first.click()
+    expect(board.get_by_role("heading", name="Dokumentet gøres klar …")).to_be_visible()
+    expect(board.get_by_role("link", name="Tilbage til")).to_be_visible()
+    # The page's reloads wait while the worker runs in this thread (the live server shares its database
+    # connection with this thread): an intercepted request goes on only when Playwright is called again.
+    board.route("**/pdf/", lambda route: route.continue_())
+    assert run_worker() == 1
     with board.expect_download() as download_info:
-        board.get_by_role("link", name="Hent den godkendte PDF").first.click()
+        pass  # the next reload (meta refresh, two seconds) gets the file
     with open(download_info.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
 

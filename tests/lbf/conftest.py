@@ -11,9 +11,9 @@ from tests.stored_files import BACKENDS, StoredFiles, stored_files
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Export files go to a temporary MEDIA_ROOT."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media_root(settings, tmp_path_factory):
+    """Export files (and approval PDFs) go to a temporary MEDIA_ROOT of their own."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     return settings.MEDIA_ROOT
 
 
@@ -30,16 +30,16 @@ def ws(db) -> Workspace:
 
 
 def approve(ws, *, meeting: date, referat: str = "Referat af bestyrelsesmøde, pkt. 3", strategic: bool = False):
-    """Send the workspace's delaftale (or strategic agreement) to the bestyrelse and approve it."""
-    if strategic:
-        ws.strategic.refresh_from_db()
-        workflow.document_submit(document=ws.strategic, by=ws.secretary)
-        return document_services.document_approve(document=ws.strategic, by=ws.board, meeting_date=meeting,
-                                                    referat=referat)
-    ws.sub_agreement.refresh_from_db()
-    workflow.document_submit(document=ws.sub_agreement, by=ws.secretary)
-    return document_services.document_approve(document=ws.sub_agreement, by=ws.board, meeting_date=meeting,
-                                         referat=referat)
+    """Send the workspace's delaftale (or strategic agreement) to the bestyrelse and approve it; the
+    approval's PDF is rendered at once, as the worker does right after the approval is committed."""
+    document = ws.strategic if strategic else ws.sub_agreement
+    document.refresh_from_db()
+    workflow.document_submit(document=document, by=ws.secretary)
+    approval = document_services.document_approve(document=document, by=ws.board, meeting_date=meeting,
+                                                   referat=referat)
+    document_services.approval_fill_pdf(approval=approval)
+    approval.refresh_from_db()
+    return approval
 
 
 @pytest.fixture(params=BACKENDS)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements import permissions, selectors, services
 from agreements.forms import (
@@ -18,7 +18,9 @@ from agreements.forms import (
 from helhedsplan.approvals import services as workflow
 from helhedsplan.approvals.models import Approval
 from helhedsplan.documents import services as document_services
+from helhedsplan.documents.views import PDF_METHODS, pdf_status_response
 from helhedsplan.forms import error_messages
+from helhedsplan.storage import file_download
 
 from .common import document_for, document_url
 
@@ -120,13 +122,22 @@ def approval_detail(request: HttpRequest, slug: str, number: int, area: str | No
 
 
 @login_required
+@require_http_methods(PDF_METHODS)
 def approval_pdf(request: HttpRequest, slug: str, number: int, area: str | None = None) -> HttpResponse:
+    """The approved PDF, once the worker has rendered it; until then the documents' waiting page (or its
+    error page, whose "Prøv igen" posts here)."""
     access = selectors.get_plan_access(request.user, slug)
     approval = _approval(access, number, area)
-    if not approval.pdf:
+    if approval.has_pdf:
+        name = f"{access.plan.slug}-{area or 'samarbejdsaftale'}-godkendt-v{approval.number}.pdf"
+        return file_download(approval.pdf.name, filename=name, content_type="application/pdf")
+    if not document_services.approval_pdf_possible(approval):
         raise Http404("Der er ingen PDF til denne godkendelse.")
-    name = f"{access.plan.slug}-{area or 'samarbejdsaftale'}-godkendt-v{approval.number}.pdf"
-    response = HttpResponse(bytes(approval.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
+    if request.method == "POST":
+        document_services.approval_pdf_retry(approval=approval)
+        return redirect(request.path)
+    error = document_services.approval_pdf_error(approval)
+    if not error:
+        document_services.approval_pdf_request(approval=approval)
+    return pdf_status_response(request, title=str(approval), back_url=approval.get_absolute_url(),
+                               back_label=f"{approval.title}, version {approval.number}", error=error)

@@ -1,0 +1,43 @@
+"""Running the background tasks in a test: the database backend's own worker, and PDF downloads that
+wait for it the way a browser does (the waiting page, then the same address again)."""
+
+from __future__ import annotations
+
+from django.test import TestCase
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+
+def run_worker() -> int:
+    """Run every queued task, as ``manage.py db_worker --batch`` does, in this process (and in the
+    test's transaction); returns how many ran."""
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    worker.run()
+    return worker._run_tasks
+
+
+def queued(task_name: str = "") -> int:
+    """How many tasks wait for the worker (those whose path ends with ``task_name``)."""
+    return sum(1 for path in DBTaskResult.objects.ready().values_list("task_path", flat=True)
+               if path.endswith(task_name))
+
+
+def get(client, url: str, **kwargs):
+    """A GET whose on-commit callbacks (queueing a render) run, as they do after a real request."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.get(url, **kwargs)
+
+
+def download(client, url: str):
+    """What the browser ends with: the waiting page, the worker renders, the address again."""
+    response = get(client, url)
+    if response.status_code == 202:
+        run_worker()
+        response = get(client, url)
+    return response
+
+
+def content(response) -> bytes:
+    """The body of a streamed or plain response."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
