@@ -37,11 +37,8 @@ def throwaway_postgres(port: int) -> Iterator[tuple[str, str]]:
     out = subprocess.run([str(ROOT / "scripts" / "pgtmp.sh"), "start", str(port)], check=True,
                          capture_output=True, text=True).stdout
     values = dict(re.findall(r"(\w+)='([^']*)'", out))
-    # pgtmp.sh names the socket directory as a percent-encoded host, which django-environ passes on
-    # undecoded; the host and port as query parameters reach psycopg as they are.
-    database_url = f"postgres://postgres@/helhedsplan?host={values['PGTMP_DIR']}&port={values['PGTMP_PORT']}"
     try:
-        yield database_url, values["PGTMP_DIR"]
+        yield values["DATABASE_URL"], values["PGTMP_DIR"]
     finally:
         subprocess.run([str(ROOT / "scripts" / "pgtmp.sh"), "stop", values["PGTMP_DIR"]], check=False)
 

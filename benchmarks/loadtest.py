@@ -414,36 +414,8 @@ BUCKET = "helhedsplan-loadtest"
 SETTINGS = {"production": "helhedsplan.settings_production", "default": "helhedsplan.settings"}
 
 
-@contextlib.contextmanager
-def started_s3(bucket: str, attempts: int = 5) -> Iterator[object]:
-    """SeaweedFS with ``bucket``, started again if it stops during its start.
-
-    Its S3 gateway also opens fixed ports (the Iceberg and Lance catalogues) and exits when another
-    SeaweedFS on the machine holds them, sometimes only after it has answered.
-    """
-    from tests.servers import ServerError, s3_server
-
-    for attempt in range(1, attempts + 1):
-        with contextlib.ExitStack() as stack:
-            try:
-                server = stack.enter_context(s3_server())
-                time.sleep(2)
-                if server.process.poll() is not None:
-                    raise ServerError("SeaweedFS stopped after it had answered")
-                server.create_bucket(bucket)
-            except Exception as error:
-                if attempt == attempts:
-                    raise
-                print(f"SeaweedFS did not start ({type(error).__name__}); trying again", flush=True)
-                stack.close()
-                time.sleep(5)
-                continue
-            yield server
-            return
-
-
 def run_cluster(args: argparse.Namespace) -> int:
-    from tests.servers import free_port, redis_server
+    from tests.servers import free_port, redis_server, s3_server
 
     from .cluster import CpuMeter, Haproxy, Supervised, gunicorn_server, haproxy
 
@@ -455,7 +427,8 @@ def run_cluster(args: argparse.Namespace) -> int:
         stop = stack.enter_context(interruptible())
         database_url, pg_dir = stack.enter_context(throwaway_postgres(free_port()))
         redis = stack.enter_context(redis_server())
-        s3 = stack.enter_context(started_s3(BUCKET))
+        s3 = stack.enter_context(s3_server())
+        s3.create_bucket(BUCKET)
         proxy_port = free_port()
         origin = f"https://127.0.0.1:{proxy_port}"
         env = app_env(database_url)
