@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import http.client
 import json
 import os
 import secrets
@@ -137,8 +138,7 @@ def relogin(session: Session, stop: threading.Event) -> None:
         try:
             session.login()
             return
-        except (LoginFailed, OSError) as error:  # the database may be down right now
-            del error
+        except (LoginFailed, OSError, http.client.HTTPException):  # the database may be down right now
             time.sleep(0.5)
 
 
