@@ -216,14 +216,20 @@ backend app_servers
 """
 
 
-@contextlib.contextmanager
-def haproxy(port: int, servers: dict[str, int], directory: Path, *, maxconn: int) -> Iterator[Haproxy]:
-    """haproxy on 127.0.0.1:``port``, round robin over ``servers`` (name → port), at most ``maxconn``
-    requests at once on each; stopped afterwards."""
+def haproxy_binary() -> str:
+    """Debian's haproxy, or a clear error saying how to get it."""
     binary = HAPROXY if Path(HAPROXY).exists() else shutil.which("haproxy")
     if not binary:
         raise ClusterError("haproxy is missing: the cluster load test needs it (apt-get install haproxy), "
                            "or run the single-server load test: make loadtest MODE=single")
+    return binary
+
+
+@contextlib.contextmanager
+def haproxy(port: int, servers: dict[str, int], directory: Path, *, maxconn: int) -> Iterator[Haproxy]:
+    """haproxy on 127.0.0.1:``port``, round robin over ``servers`` (name → port), at most ``maxconn``
+    requests at once on each; stopped afterwards."""
+    binary = haproxy_binary()
     socket_path = Path(tempfile.mkdtemp(prefix="hp-", dir="/tmp")) / "stats.sock"  # short: AF_UNIX limit
     lines = "\n".join(f"    server {name} 127.0.0.1:{server_port} check observe layer4 error-limit 1 on-error mark-down"
                       for name, server_port in servers.items())

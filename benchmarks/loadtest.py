@@ -417,8 +417,13 @@ SETTINGS = {"production": "helhedsplan.settings_production", "default": "helheds
 def run_cluster(args: argparse.Namespace) -> int:
     from tests.servers import free_port, redis_server, s3_server
 
-    from .cluster import CpuMeter, Haproxy, Supervised, gunicorn_server, haproxy
+    from .cluster import ClusterError, CpuMeter, Haproxy, Supervised, gunicorn_server, haproxy, haproxy_binary
 
+    try:
+        haproxy_binary()
+    except ClusterError as error:
+        print(error)
+        return 2
     log_dir = ROOT / "var" / "loadtest"
     shutil.rmtree(log_dir, ignore_errors=True)
     log_dir.mkdir(parents=True)
