@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import http.client
 import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -353,3 +355,26 @@ class CpuMeter:
         return (f"CPU time during the load ({self.seconds:.0f} s × {os.cpu_count()} cores = "
                 f"{self.seconds * (os.cpu_count() or 1):.0f} s; machine busy {self.busy:.0f} s): {parts}; "
                 f"everything else on the machine {max(0.0, self.busy - ours):.0f} s")
+
+
+HTTPLOG = re.compile(r"\[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d\.\d{3})\] \S+ \S+/(\S+) "
+                     r"(-?\d+)/(-?\d+)/(-?\d+)/(-?\d+)/(-?\d+) (\d{3}) ")
+
+
+def queue_and_server_times(log: Path, since: datetime.datetime) -> dict[str, list[float]]:
+    """From haproxy's request log (option httplog): per answered request since ``since``, the seconds
+    it waited in haproxy's queue for a free server slot ("queue") and the seconds the app server took
+    to answer once it had it ("server"); PDF downloads and pages alike."""
+    times: dict[str, list[float]] = {"queue": [], "server": []}
+    with log.open(errors="replace") as lines:
+        for line in lines:
+            found = HTTPLOG.search(line)
+            if not found:
+                continue
+            accepted = datetime.datetime.strptime(found.group(1), "%d/%b/%Y:%H:%M:%S.%f")
+            waited, answered = int(found.group(4)), int(found.group(6))
+            if accepted < since or waited < 0 or answered < 0 or " /healthz " in line:
+                continue
+            times["queue"].append(waited / 1000)
+            times["server"].append(answered / 1000)
+    return times

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import datetime
 import http.client
 import json
 import os
@@ -417,7 +418,16 @@ SETTINGS = {"production": "helhedsplan.settings_production", "default": "helheds
 def run_cluster(args: argparse.Namespace) -> int:
     from tests.servers import free_port, redis_server, s3_server
 
-    from .cluster import ClusterError, CpuMeter, Haproxy, Supervised, gunicorn_server, haproxy, haproxy_binary
+    from .cluster import (
+        ClusterError,
+        CpuMeter,
+        Haproxy,
+        Supervised,
+        gunicorn_server,
+        haproxy,
+        haproxy_binary,
+        queue_and_server_times,
+    )
 
     try:
         haproxy_binary()
@@ -501,8 +511,11 @@ def run_cluster(args: argparse.Namespace) -> int:
             "load generator (this process)": lambda: ({os.getpgrp()}, set()),
         })
 
+        wall: dict[str, datetime.datetime] = {}
+
         def on_start() -> None:
             counts_before.update({n: s.access_log_requests() for n, s in servers.items()})
+            wall["start"] = datetime.datetime.now()  # haproxy logs local wall-clock time
             meter.__enter__()  # a daemon thread: nothing to stop if the run fails
 
         run = drive(base, origin, paths, activity_id, clients=args.clients, seconds=args.seconds, stop=stop,
@@ -521,6 +534,12 @@ def run_cluster(args: argparse.Namespace) -> int:
                 f"{row.get('chkdown')} times marked down ({row.get('downtime')} s), "
                 f"{row.get('wretr')} retried, {row.get('wredis')} redispatched, {row.get('hrsp_5xx')} 5xx"
                 for name, row in stats.items()))
+        with contextlib.suppress(OSError, KeyError):
+            split = queue_and_server_times(log_dir / "haproxy.log", wall["start"])
+            extra.append(f"where the time went ({len(split['queue'])} requests through haproxy): waiting in "
+                         f"haproxy's queue for a free server thread median {percentile(split['queue'], 0.5):.2f} s, "
+                         f"p95 {percentile(split['queue'], 0.95):.2f} s; answering in the app server median "
+                         f"{percentile(split['server'], 0.5):.2f} s, p95 {percentile(split['server'], 0.95):.2f} s")
         extra.append(f"db_worker started {worker.starts} time(s) (it exits when the database goes away; "
                      f"restarted by the test as a process manager would)")
         lost, last_is_current = saves_lost(env, activity_id, run.acknowledged)
