@@ -370,11 +370,14 @@ def interruptible() -> Iterator[threading.Event]:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, terminate)
+    # Ctrl-C raises KeyboardInterrupt even when the shell started us with SIGINT ignored (in background).
+    previous_interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield stop
     finally:
         stop.set()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_interrupt)
 
 
 # --- Single server -------------------------------------------------------------------------------
