@@ -41,5 +41,8 @@ lint: setup
 bench: setup
 	$(PY) -m benchmarks $(BENCH)
 
+# The load test (not in CI): MODE=cluster (default: two gunicorn servers behind haproxy, with Redis,
+# SeaweedFS and PostgreSQL, one server killed and PostgreSQL restarted mid-run) or MODE=single.
+MODE ?= cluster
 loadtest: setup
-	$(PY) -m benchmarks.loadtest
+	$(PY) -m benchmarks.loadtest --mode $(MODE)

@@ -32,7 +32,7 @@ def median_time(func: Callable[[], object], runs: int = 5) -> tuple[float, list[
 
 
 @contextlib.contextmanager
-def throwaway_postgres(port: int) -> Iterator[str]:
+def throwaway_postgres(port: int) -> Iterator[tuple[str, str]]:
     """Start a PostgreSQL cluster; yield its DATABASE_URL; stop and remove it afterwards."""
     out = subprocess.run([str(ROOT / "scripts" / "pgtmp.sh"), "start", str(port)], check=True,
                          capture_output=True, text=True).stdout
@@ -44,8 +44,12 @@ def throwaway_postgres(port: int) -> Iterator[str]:
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
-    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True).stdout
+    """Run a management command; its output, or an error that shows the end of what it printed."""
+    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed (exit {done.returncode}):\n"
+                           f"{(done.stdout + done.stderr)[-3000:]}")
+    return done.stdout
 
 
 @contextlib.contextmanager

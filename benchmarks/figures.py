@@ -16,4 +16,5 @@ class Figure:
 
     def line(self) -> str:
         mark = "OK " if self.ok else "MISS"
-        return f"[{mark}] {self.name}: {self.value:.3g}{self.unit} (target {self.target}) — {self.raw}"
+        value = f"{self.value:.0f}" if abs(self.value) >= 1000 else f"{self.value:.3g}"  # 3370, not 3.37e+03
+        return f"[{mark}] {self.name}: {value}{self.unit} (target {self.target}) — {self.raw}"
