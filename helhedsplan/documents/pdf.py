@@ -33,7 +33,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.templatetags.static import static
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -85,7 +84,8 @@ class StaticFilesURLFetcher(URLFetcher):
 
 def _static_prefix() -> str:
     """The absolute URL the static files have inside a document (``…/static/``)."""
-    return urljoin(DOCUMENT_BASE_URL, static(""))
+    # STATIC_URL, not static(""): a manifest storage (production) has no entry for "" and would raise.
+    return urljoin(DOCUMENT_BASE_URL, settings.STATIC_URL)
 
 
 def static_file_for_url(url: str) -> Path | None:

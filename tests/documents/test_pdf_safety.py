@@ -135,3 +135,20 @@ def test_plan_texts_with_references_are_printed_as_text_and_fetch_nothing(kind, 
     if kind != documents.BUDGET:
         assert '<img src="file:///etc/passwd">' in whole
         assert '<link rel="attachment" href="file:///etc/passwd">' in whole
+
+
+def test_with_production_static_files_the_documents_find_their_hashed_stylesheet(settings, tmp_path):
+    """Production's manifest storage names files by their hash; the PDF still gets its print stylesheet."""
+    from django.core.management import call_command
+    from django.templatetags.static import static
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    hashed = static("documents/print.css")
+    assert hashed != "/static/documents/print.css"  # the manifest's name
+    found = static_file_for_url(DOCUMENT_BASE_URL + hashed.lstrip("/"))
+    assert found is not None and found.parent == settings.STATIC_ROOT / "documents"
+    assert "@page" in found.read_text(encoding="utf-8")
