@@ -43,6 +43,8 @@ bench: setup
 
 # The load test (not in CI): MODE=cluster (default: two gunicorn servers behind haproxy, with Redis,
 # SeaweedFS and PostgreSQL, one server killed and PostgreSQL restarted mid-run) or MODE=single.
+# THINK: a reader's mean pause after each page in seconds (0: none, a throughput test).
 MODE ?= cluster
+THINK ?= 1
 loadtest: setup
-	$(PY) -m benchmarks.loadtest --mode $(MODE)
+	$(PY) -m benchmarks.loadtest --mode $(MODE) --think $(THINK)

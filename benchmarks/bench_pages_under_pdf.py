@@ -2,7 +2,8 @@
 
 gunicorn (2 workers × 4 threads, normal settings with DEBUG=0) on a throwaway PostgreSQL with Redis
 as the cache and one ``db_worker``. CLIENTS signed-in clients read every HTML page of the load test
-(``loadtest.PATHS`` without the PDFs), each request right after the previous one: first for
+(``loadtest.PATHS`` without the PDFs), each pausing THINK seconds on average after a page (a busy
+person clicks on after a second or two; BENCH_THINK=0 makes it a throughput test instead): first for
 BASELINE_SECONDS alone (for comparison), then for SECONDS while one editor keeps changing an activity
 through the admin and downloading its delaftale as PDF — the activity's "Lokaliteter" are printed in
 it, so every download needs a new render (in the request, or by the worker while the URL answers 202).
@@ -24,7 +25,8 @@ from .cluster import CpuMeter, stop_group
 from .common import PYTHON, ROOT, app_env, gunicorn, load, login_cookie, manage, percentile, throwaway_postgres
 from .figures import Figure
 
-CLIENTS = 20
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
+THINK = float(os.environ.get("BENCH_THINK", "1.0"))
 SECONDS = 30.0
 BASELINE_SECONDS = 15.0
 TARGET_MS = 300.0
@@ -88,7 +90,8 @@ def run() -> list[Figure]:
                     cookie = login_cookie(base, "sekretariat", "helhedsplan")
                     pages = html_pages()
                     load(base, pages, clients=4, seconds=3.0, cookie=cookie)  # warm-up: each process once
-                    baseline = load(base, pages, clients=CLIENTS, seconds=BASELINE_SECONDS, cookie=cookie)
+                    baseline = load(base, pages, clients=CLIENTS, seconds=BASELINE_SECONDS, cookie=cookie,
+                                    think=THINK)
                     stop = threading.Event()
                     rendered: list[float] = []
                     failed: list[str] = []
@@ -101,7 +104,8 @@ def run() -> list[Figure]:
                     try:
                         time.sleep(1.0)  # the first change and render are under way
                         with meter:
-                            result = load(base, pages, clients=CLIENTS, seconds=SECONDS, cookie=cookie)
+                            result = load(base, pages, clients=CLIENTS, seconds=SECONDS, cookie=cookie,
+                                          think=THINK)
                     finally:
                         stop.set()
                         renderer.join(180)
@@ -111,7 +115,8 @@ def run() -> list[Figure]:
         shutil.rmtree(media, ignore_errors=True)
     p95_ms = result.p95 * 1000
     slowest = sorted(((percentile(times, 0.95), path) for path, times in result.by_path.items()), reverse=True)[:3]
-    raw = (f"{CLIENTS} clients × {SECONDS:.0f} s over {len(pages)} HTML pages: {result.requests} requests "
+    raw = (f"{CLIENTS} clients (pausing {THINK:g} s on average after a page) × {SECONDS:.0f} s over "
+           f"{len(pages)} HTML pages: {result.requests} requests "
            f"({result.rps:.0f}/s), median {percentile(result.latencies, 0.5) * 1000:.0f} ms, "
            f"errors: {result.error_summary}; meanwhile {len(rendered)} delaftale PDFs rendered "
            f"(change → PDF downloaded: median {percentile(rendered, 0.5):.1f} s), "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import random
 import re
 import shlex
 import statistics
@@ -133,8 +134,13 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: str = "",
-         max_requests: int = 200_000, expect: int = 200, record_times: bool = False) -> LoadResult:
-    """``clients`` threads request ``paths`` round-robin for a bounded time and count; loopback only."""
+         max_requests: int = 200_000, expect: int = 200, record_times: bool = False,
+         think: float = 0.0) -> LoadResult:
+    """``clients`` threads request ``paths`` round-robin for a bounded time and count; loopback only.
+
+    ``think``: the mean pause (seconds, uniformly 0.5–1.5 times it) a client takes after each page, as a
+    person reads it before the next click; 0 is a client that never pauses (a throughput test).
+    """
     parsed = urllib.parse.urlsplit(base)
     assert parsed.hostname in {"127.0.0.1", "localhost"}, "load tests only target loopback"
     result = LoadResult()
@@ -171,6 +177,8 @@ def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: s
                     break
             local.latencies.append(time.perf_counter() - start)
             local.by_path.setdefault(path, []).append(local.latencies[-1])
+            if think:
+                time.sleep(random.uniform(0.5, 1.5) * think)
             if record_times:
                 local.outcomes.append((time.monotonic() - started, ok))
             local.requests += 1

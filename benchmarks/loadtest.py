@@ -28,6 +28,7 @@ import datetime
 import http.client
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -144,8 +145,9 @@ def relogin(session: Session, stop: threading.Event) -> None:
 
 
 def reader(number: int, session: Session, paths: list[str], run: Run, stop: threading.Event,
-           started: float, stop_at: float, limit: int) -> None:
-    """One client: every path in turn, from its own offset, until the time is up."""
+           started: float, stop_at: float, limit: int, think: float = 0.0) -> None:
+    """One client: every path in turn, from its own offset, until the time is up, pausing ``think``
+    seconds on average (0.5–1.5 times it) after each page as a person reading it would."""
     local: list[Outcome] = []
     index = number
     while not stop.is_set() and time.monotonic() < stop_at and len(local) < limit:
@@ -161,6 +163,8 @@ def reader(number: int, session: Session, paths: list[str], run: Run, stop: thre
             relogin(session, stop)
         elif not answer.ok:
             time.sleep(ERROR_PAUSE)  # a user who got an error page tries again a moment later
+        elif think:
+            time.sleep(random.uniform(0.5, 1.5) * think)
     session.close()
     with run.lock:
         run.outcomes.extend(local)
@@ -253,7 +257,7 @@ def restart_postgres_fault(pg_dir: str, app_ports: list[int], stop: threading.Ev
 # --- Running and reporting -----------------------------------------------------------------------
 
 def drive(base: str, origin: str, paths: list[str], activity_id: int, *, clients: int, seconds: float,
-          faults: list[tuple[float, Fault, FaultAction]], stop: threading.Event,
+          faults: list[tuple[float, Fault, FaultAction]], stop: threading.Event, think: float = 0.0,
           on_start: Callable[[], None] = lambda: None) -> Run:
     run = Run(faults=[fault for _, fault, _ in faults])
     started_login = time.monotonic()
@@ -265,7 +269,7 @@ def drive(base: str, origin: str, paths: list[str], activity_id: int, *, clients
     started = time.monotonic()
     stop_at = started + seconds
     threads = [threading.Thread(target=reader, args=(i, s, paths, run, stop, started, stop_at,
-                                                     MAX_REQUESTS // clients), daemon=True)
+                                                     MAX_REQUESTS // clients, think), daemon=True)
                for i, s in enumerate(readers)]
     threads.append(threading.Thread(target=writer, args=(editor, activity_id, run, stop, stop_at), daemon=True))
     for thread in threads:
@@ -400,7 +404,7 @@ def run_single(args: argparse.Namespace) -> int:
                 with gunicorn(env, port, workers=2, threads=8) as base:
                     paths = check_paths(base, base, PATHS)
                     run = drive(base, base, paths, activity_id, clients=args.clients, seconds=args.seconds,
-                                faults=[(args.restart_at, Fault("PostgreSQL restart"),
+                                think=args.think, faults=[(args.restart_at, Fault("PostgreSQL restart"),
                                          restart_postgres_fault(pg_dir, [port], stop))], stop=stop)
             finally:
                 from .cluster import stop_group
@@ -522,7 +526,7 @@ def run_cluster(args: argparse.Namespace) -> int:
             meter.__enter__()  # a daemon thread: nothing to stop if the run fails
 
         run = drive(base, origin, paths, activity_id, clients=args.clients, seconds=args.seconds, stop=stop,
-                    on_start=on_start,
+                    on_start=on_start, think=args.think,
                     faults=[(args.kill_at, Fault("kill -9 app1 (master and workers), start it again"), kill_server),
                             (args.restart_at, Fault("PostgreSQL restart"),
                              restart_postgres_fault(pg_dir, [s.port for s in servers.values()], stop))])
@@ -555,6 +559,8 @@ def main() -> int:
     parser.add_argument("--mode", choices=["cluster", "single"], default="cluster")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean pause (s) of a reader after each page, as a person reading it; 0: none")
     parser.add_argument("--kill-at", type=float, default=20.0, help="cluster: kill -9 one app server")
     parser.add_argument("--restart-at", type=float, default=40.0, help="restart PostgreSQL")
     parser.add_argument("--grace", type=float, default=3.0,
