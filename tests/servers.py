@@ -208,7 +208,10 @@ def s3_server() -> Iterator[S3Server]:
             process = subprocess.Popen(
                 [weed_binary(), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                  f"-master.port={ports['master']}", "-master.volumeSizeLimitMB=64",
-                 f"-volume.port={ports['volume']}", "-filer", f"-filer.port={ports['filer']}",
+                 # Every bucket is a collection with volumes of its own, and the suite makes a bucket per
+                 # test: the default limit (8 volumes) runs out after two buckets with files in them.
+                 f"-volume.port={ports['volume']}", "-volume.max=1000",
+                 "-filer", f"-filer.port={ports['filer']}",
                  "-s3", f"-s3.port={ports['s3']}", f"-s3.config={identities}"],
                 stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HOME": directory},
                 start_new_session=True)
