@@ -3,18 +3,31 @@ wait for it the way a browser does (the waiting page, then the same address agai
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.test import TestCase
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 
 def run_worker() -> int:
-    """Run every queued task, as ``manage.py db_worker --batch`` does, in this process (and in the
-    test's transaction); returns how many ran."""
+    """Run every queued task with the database backend's worker (claim, run, record the result, as
+    ``manage.py db_worker --batch`` does), in this process; returns how many ran.
+
+    The worker's own loop is not used: between tasks it closes database connections that are inside a
+    transaction, which would end the test's transaction on PostgreSQL.
+    """
     worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                     max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
-    worker.run()
-    return worker._run_tasks
+    ran = 0
+    while True:
+        with transaction.atomic():
+            task_result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if task_result is not None:
+                task_result.claim(worker.worker_id)
+        if task_result is None:
+            return ran
+        worker.run_task(task_result)
+        ran += 1
 
 
 def queued(task_name: str = "") -> int:
