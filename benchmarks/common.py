@@ -152,6 +152,8 @@ def load(base: str, paths: list[str], *, clients: int, seconds: float, cookie: s
         connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
         index = offset
         local = LoadResult()
+        if think:  # people do not all click at the same instant: each starts somewhere in its first pause
+            time.sleep(random.uniform(0, think))
         while time.monotonic() < stop_at and local.requests < max_requests // clients:
             path = paths[index % len(paths)]
             index += 1

@@ -150,6 +150,8 @@ def reader(number: int, session: Session, paths: list[str], run: Run, stop: thre
     seconds on average (0.5–1.5 times it) after each page as a person reading it would."""
     local: list[Outcome] = []
     index = number
+    if think:  # people do not all click at the same instant: each starts somewhere in its first pause
+        time.sleep(random.uniform(0, think))
     while not stop.is_set() and time.monotonic() < stop_at and len(local) < limit:
         path = paths[index % len(paths)]
         index += 1
