@@ -45,6 +45,6 @@ bench: setup
 # SeaweedFS and PostgreSQL, one server killed and PostgreSQL restarted mid-run) or MODE=single.
 # THINK: a reader's mean pause after each page in seconds (0: none, a throughput test).
 MODE ?= cluster
-THINK ?= 1
+THINK ?= 5
 loadtest: setup
 	$(PY) -m benchmarks.loadtest --mode $(MODE) --think $(THINK)

@@ -2,8 +2,9 @@
 
 gunicorn (2 workers × 4 threads, normal settings with DEBUG=0) on a throwaway PostgreSQL with Redis
 as the cache and one ``db_worker``. CLIENTS signed-in clients read every HTML page of the load test
-(``loadtest.PATHS`` without the PDFs), each pausing THINK seconds on average after a page (a busy
-person clicks on after a second or two; BENCH_THINK=0 makes it a throughput test instead): first for
+(``loadtest.PATHS`` without the PDFs), each pausing THINK seconds on average after a page (50 people
+at work at once, each clicking on after five seconds on a page; BENCH_THINK=0 makes it a throughput
+test instead): first for
 BASELINE_SECONDS alone (for comparison), then for SECONDS while one editor keeps changing an activity
 through the admin and downloading its delaftale as PDF — the activity's "Lokaliteter" are printed in
 it, so every download needs a new render (in the request, or by the worker while the URL answers 202).
@@ -25,8 +26,8 @@ from .cluster import CpuMeter, stop_group
 from .common import PYTHON, ROOT, app_env, gunicorn, load, login_cookie, manage, percentile, throwaway_postgres
 from .figures import Figure
 
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
-THINK = float(os.environ.get("BENCH_THINK", "1.0"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
+THINK = float(os.environ.get("BENCH_THINK", "5.0"))
 SECONDS = 30.0
 BASELINE_SECONDS = 15.0
 TARGET_MS = 300.0

@@ -561,7 +561,7 @@ def main() -> int:
     parser.add_argument("--mode", choices=["cluster", "single"], default="cluster")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--think", type=float, default=1.0,
+    parser.add_argument("--think", type=float, default=5.0,
                         help="mean pause (s) of a reader after each page, as a person reading it; 0: none")
     parser.add_argument("--kill-at", type=float, default=20.0, help="cluster: kill -9 one app server")
     parser.add_argument("--restart-at", type=float, default=40.0, help="restart PostgreSQL")
