@@ -22,7 +22,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py create_demo_users
 
-# The background worker (django-tasks, database backend: LBF exports) runs alongside the server
+# The background worker (django-tasks, database backend: PDFs and LBF exports) runs alongside the server
 # and is stopped when the server stops.
 run: demo
 	DEBUG=1 $(PY) manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
