@@ -25,18 +25,9 @@ from tests.factories.agreements import (
     ActivityFactory,
     MilestoneFactory,
     PlanMembershipFactory,
-    StrategicAgreementFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan_with_delaftale():
-    activity = ActivityFactory(name="HippHopp+", purpose="Skoleparathed for førskolebørn.")
-    sub = activity.sub_agreement
-    StrategicAgreementFactory(plan=sub.plan, section_2_vision="Et trygt boligområde for alle.")
-    return sub.plan, sub
 
 
 @pytest.fixture

@@ -7,17 +7,9 @@ from django.urls import reverse
 
 from tests import worker
 from tests.documents.helpers import pdf_pages
-from tests.factories.agreements import ActivityFactory, PlanMembershipFactory, StrategicAgreementFactory
+from tests.factories.agreements import ActivityFactory, PlanMembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan_with_delaftale():
-    activity = ActivityFactory(name="HippHopp+", purpose="Skoleparathed for førskolebørn.")
-    sub = activity.sub_agreement
-    StrategicAgreementFactory(plan=sub.plan, section_2_vision="Et trygt boligområde for alle.")
-    return sub.plan, sub
 
 
 def document_urls(plan, sub):
