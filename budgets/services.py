@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from agreements import revisions
 from agreements.models import FocusArea, Plan
 from helhedsplan.findings import Finding
+from helhedsplan.storage import delete_unreferenced
 
 from . import checks
 from .calculations import FINANCING_FIELDS, normalise_amounts
@@ -288,16 +289,8 @@ def _pending_delete(pending: QuerySet[PendingBudgetImport]) -> None:
 def _delete_abandoned_files(*, now: datetime) -> None:
     """Files in PENDING_UPLOAD_DIR without a row, once they are PENDING_LIFETIME old (a younger one may
     belong to an upload whose row is about to be committed)."""
-    storage = pending_storage()
-    try:
-        _, names = storage.listdir(PENDING_UPLOAD_DIR)
-    except FileNotFoundError:  # local files: nothing was ever uploaded
-        return
     kept = set(PendingBudgetImport.objects.values_list("file", flat=True))
-    for name in names:
-        stored = f"{PENDING_UPLOAD_DIR}/{name}"
-        if stored not in kept and storage.get_modified_time(stored) < now - PENDING_LIFETIME:
-            storage.delete(stored)
+    delete_unreferenced(PENDING_UPLOAD_DIR, keep=kept, older_than=now - PENDING_LIFETIME, storage=pending_storage())
 
 
 @transaction.atomic

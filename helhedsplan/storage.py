@@ -8,6 +8,9 @@ bucket itself is never public, so the short-lived URL is the only way in.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
+
 from django.conf import settings
 from django.core.files.storage import Storage, default_storage
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
@@ -39,3 +42,21 @@ def file_download(name: str, *, filename: str, content_type: str, storage: Stora
         response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def delete_unreferenced(folder: str, *, keep: Collection[str], older_than: datetime,
+                        storage: Storage | None = None) -> int:
+    """Delete the files directly in ``folder`` that are not named in ``keep`` and were last written
+    before ``older_than`` (a younger one may belong to a row about to be committed). Returns how many."""
+    storage = storage or default_storage
+    try:
+        _, names = storage.listdir(folder)
+    except FileNotFoundError:  # local files: nothing was ever stored there
+        return 0
+    deleted = 0
+    for name in names:
+        stored = f"{folder}/{name}"
+        if stored not in keep and storage.get_modified_time(stored) < older_than:
+            storage.delete(stored)
+            deleted += 1
+    return deleted

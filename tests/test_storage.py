@@ -101,3 +101,42 @@ def test_local_files_are_private_to_the_app_user(settings, tmp_path):
     name = default_storage.save("lbf-udtraek/udtraek.zip", ContentFile(CONTENT))
     assert stat.S_IMODE(os.stat(default_storage.path(name)).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(tmp_path / "lbf-udtraek").st_mode) == 0o700
+
+
+def test_admin_import_uploads_nobody_confirmed_are_deleted_after_a_day(settings, tmp_path):
+    import io
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    old = default_storage.save("django-import-export/forladt.xlsx", ContentFile(b"PK"))
+    young = default_storage.save("django-import-export/afventer.xlsx", ContentFile(b"PK"))
+    other = default_storage.save("lbf-udtraek/udtraek.zip", ContentFile(b"PK"))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for name in (old, other):
+        os.utime(default_storage.path(name), (two_days_ago, two_days_ago))
+
+    out = io.StringIO()
+    call_command("cleanup_admin_imports", stdout=out)
+
+    assert out.getvalue().strip() == "1 ubekræftede importfiler slettet."
+    assert not default_storage.exists(old)
+    assert default_storage.exists(young) and default_storage.exists(other)
+
+
+def test_unreferenced_files_leave_the_bucket_and_referenced_ones_stay(s3_storage):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from helhedsplan.storage import delete_unreferenced
+
+    kept = default_storage.save("mappe/kept.pdf", ContentFile(CONTENT))
+    gone = default_storage.save("mappe/gone.pdf", ContentFile(CONTENT))
+    assert delete_unreferenced("mappe", keep={kept}, older_than=timezone.now() - timedelta(hours=1)) == 0
+    assert delete_unreferenced("mappe", keep={kept}, older_than=timezone.now() + timedelta(seconds=5)) == 1
+    listing = s3_storage.client().list_objects_v2(Bucket=s3_storage.bucket, Prefix="mappe/")
+    assert [item["Key"] for item in listing["Contents"]] == [kept]
+    assert gone != kept

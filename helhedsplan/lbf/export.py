@@ -59,6 +59,7 @@ from helhedsplan.approvals.state import document_state
 from helhedsplan.documents import builders as documents
 from helhedsplan.documents import pdf
 from helhedsplan.formatting import format_date
+from helhedsplan.storage import delete_unreferenced
 
 from .models import LbfExport, export_file_name
 
@@ -652,17 +653,9 @@ def lbf_exports_cleanup(*, now: datetime | None = None) -> int:
 def _delete_leftovers(storage: Storage, *, now: datetime) -> None:
     """Files in the export folder that no finished export points at, once they are LEFTOVER_AFTER old
     (younger ones may belong to an export whose worker is about to record it)."""
-    folder = settings.LBF_EXPORT_DIR
-    try:
-        _, names = storage.listdir(folder)
-    except FileNotFoundError:  # local files: nothing was ever exported
-        return
     kept = set(LbfExport.objects.filter(status=LbfExport.Status.DONE).exclude(file="")
                .values_list("file", flat=True))
-    for name in names:
-        stored = f"{folder}/{name}"
-        if stored not in kept and storage.get_modified_time(stored) < now - LEFTOVER_AFTER:
-            storage.delete(stored)
+    delete_unreferenced(settings.LBF_EXPORT_DIR, keep=kept, older_than=now - LEFTOVER_AFTER, storage=storage)
 
 
 # --- Background tasks (django-tasks; the database backend's worker is ``manage.py db_worker``) -------------
