@@ -1,10 +1,10 @@
 """HTML pages under load while PDFs render: p95 of the HTML pages (target < 300 ms on a 2-core machine).
 
-gunicorn (2 workers × 4 threads, normal settings with DEBUG=0) on a throwaway PostgreSQL with Redis
-as the cache and one ``db_worker``. CLIENTS signed-in clients read every HTML page of the load test
-(``loadtest.PATHS`` without the PDFs), each pausing THINK seconds on average after a page (50 people
-at work at once, each clicking on after five seconds on a page; BENCH_THINK=0 makes it a throughput
-test instead): first for
+gunicorn (2 workers × 4 threads, or BENCH_WORKERS × BENCH_THREADS; normal settings with DEBUG=0)
+on a throwaway PostgreSQL with Redis as the cache and one ``db_worker``. CLIENTS signed-in clients
+read every HTML page of the load test (``loadtest.PATHS`` without the PDFs), each pausing THINK
+seconds on average after a page (50 people at work at once, each clicking on after five seconds on
+a page; BENCH_THINK=0 makes it a throughput test instead): first for
 BASELINE_SECONDS alone (for comparison), then for SECONDS while one editor keeps changing an activity
 through the admin and downloading its delaftale as PDF — the activity's "Lokaliteter" are printed in
 it, so every download needs a new render (in the request, or by the worker while the URL answers 202).
@@ -87,10 +87,11 @@ def run() -> list[Figure]:
             worker = subprocess.Popen([PYTHON, "manage.py", "db_worker", "--no-startup-delay"], cwd=ROOT, env=env,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
             try:
-                with gunicorn(env, free_port(), workers=2, threads=4) as base:
+                with gunicorn(env, free_port(), workers=int(os.environ.get("BENCH_WORKERS", "2")),
+                              threads=int(os.environ.get("BENCH_THREADS", "4"))) as base:
                     cookie = login_cookie(base, "sekretariat", "helhedsplan")
                     pages = html_pages()
-                    load(base, pages, clients=4, seconds=3.0, cookie=cookie)  # warm-up: each process once
+                    load(base, pages, clients=8, seconds=15.0, cookie=cookie)  # warm-up: every page in every process
                     baseline = load(base, pages, clients=CLIENTS, seconds=BASELINE_SECONDS, cookie=cookie,
                                     think=THINK)
                     stop = threading.Event()
