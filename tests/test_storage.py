@@ -58,27 +58,23 @@ def test_s3_files_are_handed_out_by_a_short_lived_presigned_url_from_a_private_b
 @pytest.mark.django_db
 def test_an_admin_import_waits_for_its_confirmation_in_the_shared_bucket(client, staff_user, s3_storage):
     """The upload and its confirmation may reach different app servers: the file is kept in the bucket."""
-    import io
     import re
 
-    import openpyxl
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
     from indicators.models import IndicatorValue
+    from tests import spreadsheets
     from tests.factories.indicators import IndicatorValueFactory
 
     indicator = IndicatorValueFactory(year=2023).indicator
-    book = openpyxl.Workbook()
-    book.active.append(["plan", "indsatsområde", "indikator", "år", "værdi", "note"])
-    book.active.append([indicator.plan.slug, indicator.focus_area.name, indicator.text, 2024, "77,5", "Ny"])
-    buffer = io.BytesIO()
-    book.save(buffer)
+    upload = spreadsheets.table(["plan", "indsatsområde", "indikator", "år", "værdi", "note"], [
+        [indicator.plan.slug, indicator.focus_area.name, indicator.text, 2024, "77,5", "Ny"]])
     client.force_login(staff_user)
     page = client.get(reverse("admin:indicators_indicatorvalue_import")).content.decode()
     xlsx_choice = re.search(r'<option value="(\d+)">xlsx</option>', page).group(1)
     response = client.post(reverse("admin:indicators_indicatorvalue_import"), {
-        "format": xlsx_choice, "import_file": SimpleUploadedFile("v.xlsx", buffer.getvalue())})
+        "format": xlsx_choice, "import_file": SimpleUploadedFile("v.xlsx", upload)})
     confirm = response.context["confirm_form"]
     assert confirm is not None
 
