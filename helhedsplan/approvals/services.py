@@ -30,7 +30,7 @@ from agreements.models import DocumentStatus, Plan, StrategicAgreement, SubAgree
 from helhedsplan.findings import Finding, plan_findings
 from helhedsplan.formatting import format_date
 
-from . import snapshots
+from . import notices, snapshots
 from .models import AgendaItem, Approval, BoardMeeting
 from .state import document_state, latest_approval
 
@@ -80,6 +80,7 @@ def document_submit(*, document: Document, by: AbstractBaseUser) -> Document:
         raise ValidationError("Dokumentet er uændret siden bestyrelsens seneste godkendelse.")
     _refuse_on_errors(locked, "sendes til bestyrelsen")
     _save_status(locked, DocumentStatus.SUBMITTED, document)
+    notices.submitted(locked, by=by)
     return locked
 
 
@@ -94,6 +95,7 @@ def document_return_to_draft(*, document: Document, by: AbstractBaseUser, reason
     if reason.strip():
         services.comment_add(plan=locked.plan, author=by, text=f"Sendt tilbage til kladde: {reason.strip()}",
                              sub_agreement=locked if isinstance(locked, SubAgreement) else None)
+    notices.returned(locked, by=by, reason=reason)
     return locked
 
 
@@ -136,6 +138,7 @@ def document_approve(*, document: Document, by: AbstractBaseUser, meeting_date: 
     approval = _freeze(locked, by=by, meeting_date=meeting_date, referat=referat, previous=previous,
                        meeting=meeting)
     _save_status(locked, DocumentStatus.DRAFT, document)
+    notices.approved(approval, locked)
     return approval
 
 
