@@ -24,6 +24,8 @@ from budgets.xlsx import write_budget_xlsx
 from helhedsplan.approvals import services as workflow
 from helhedsplan.approvals.models import Approval
 from helhedsplan.lbf.models import LbfExport
+from helhedsplan.notifications.models import Kind
+from helhedsplan.notifications.services import unsubscribe_token
 from tests.factories.agreements import (
     ActivityFactory,
     AgreementPartyFactory,
@@ -212,6 +214,10 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "indicator entry delaftale": reverse("indicators:enter_subagreement", kwargs=sub_kw),
         "indicator import": reverse("indicators:import", kwargs=plan_kw),
         "indicator export": reverse("indicators:export", kwargs=plan_kw),
+        "notifications": reverse("notifications:list"),
+        "notification preferences": reverse("notifications:preferences"),
+        "unsubscribe": reverse("notifications:unsubscribe", args=[
+            unsubscribe_token(kinds=[Kind.COMMENT], email="modtager@example.dk")]),
         "login": reverse("login"),
         "healthz": reverse("healthz"),
     }
@@ -224,12 +230,12 @@ NOT_PAGES = {
     "agreements:subagreement_submit", "agreements:subagreement_return", "agreements:subagreement_approve",
     "agreements:strategic_submit", "agreements:strategic_return", "agreements:strategic_approve",
     "agreements:strategic_lbf_approval", "agreements:plan_export", "agreements:milestone_delete",
-    "budgets:upload", "logout",
+    "budgets:upload", "logout", "notifications:open", "notifications:mark_all_read",
     "agreements:subagreement_approval_pdf", "agreements:strategic_approval_pdf",
     "documents:milestone_document_pdf", "agreements:lbf_export_download",
     "documents:samarbejdsaftale_pdf", "documents:delaftale_pdf", "documents:budget_pdf", "documents:samlet_pdf",
 }
-ANONYMOUS_PAGES = {"public plan", "login", "healthz"}
+ANONYMOUS_PAGES = {"public plan", "login", "healthz", "unsubscribe"}
 LBF_PAGES = {"lbf overview", "exports", "export status"}
 
 
@@ -270,7 +276,7 @@ MAX_QUERIES = {
     "strategic changes": 30, "strategic approval": 10,
     "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
     "beredskabsplan": 8, "public settings": 8, "public plan": 4,
-    "lbf overview": 45, "exports": 7, "export status": 7,  # the overview lists the demo plans too
+    "lbf overview": 45, "exports": 8, "export status": 8,  # the overview lists the demo plans too
     "clauses": 6, "new clause": 6, "clause editor": 8,
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
     "contact": 10, "new contact": 8, "contact editor": 8,
@@ -278,6 +284,7 @@ MAX_QUERIES = {
     "budget download": 12, "budget upload preview": 60, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
+    "notifications": 6, "notification preferences": 6, "unsubscribe": 2,
     "login": 3, "healthz": 2,
 }
 
