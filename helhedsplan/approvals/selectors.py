@@ -119,7 +119,7 @@ def plans_documents(plans: list[Plan]) -> dict[int, list[DocumentRow]]:
 def plan_meetings(plan: Plan) -> QuerySet[BoardMeeting]:
     """The plan's bestyrelsesmøder, the latest first, with the number of documents on each agenda and of
     approvals recorded from it."""
-    return (BoardMeeting.objects.filter(plan=plan)
+    return (BoardMeeting.objects.filter(plan=plan).select_related("plan")
             .annotate(item_count=Count("agenda_items", distinct=True),
                       approval_count=Count("approvals", distinct=True))
             .order_by("-date", "-id"))

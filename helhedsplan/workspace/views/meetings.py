@@ -41,7 +41,7 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
     meeting = _meeting(access, pk) if pk else None
     if meeting is not None:
         candidates = meeting_selectors.agenda_candidates(meeting)
-        on_agenda = [row.document for row in meeting_selectors.meeting_agenda(meeting)]
+        on_agenda = workflow.agenda_documents(meeting)
     else:
         candidates = [row for row in meeting_selectors.plan_documents(plan) if row.state.is_submitted]
         on_agenda = []
