@@ -38,6 +38,7 @@ COMMENT = "plan.comment"
 RECORD_LBF_APPROVAL = "plan.record_lbf_approval"
 EXPORT_PLAN = "plan.export"          # request an LBF-udtræk of the plan
 ENTER_FOLLOWUP = "plan.enter_followup"  # annual indicator values
+MANAGE_MEETINGS = "plan.manage_meetings"  # bestyrelsesmøder: create, edit, set the agenda
 # Not plan-scoped.
 LBF_OVERVIEW = "lbf.overview"        # every plan's status; export of several or all plans
 VIEW_EXPORT = "lbf.view_export"      # object: an LBF-udtræk (its status page)
@@ -55,6 +56,7 @@ REFUSALS = {
     COMMENT: "Kun planens sekretariat og bestyrelse kan skrive kommentarer.",
     RECORD_LBF_APPROVAL: "Kun planens sekretariat kan registrere LBF's godkendelse.",
     ENTER_FOLLOWUP: "Kun planens sekretariat kan indtaste opfølgning.",
+    MANAGE_MEETINGS: "Kun planens sekretariat kan oprette og redigere bestyrelsesmøder.",
     LBF_OVERVIEW: "Oversigten er for Landsbyggefonden.",
     CREATE_SHARED: "Kun sekretariatsmedlemmer kan oprette organisationer, kontaktpersoner og klausuler.",
     EDIT_CLAUSE: "Kun den, der har oprettet klausulen, kan redigere den.",
@@ -168,6 +170,7 @@ rules.add_perm(COMMENT, is_secretariat | is_board)
 rules.add_perm(RECORD_LBF_APPROVAL, is_secretariat)
 rules.add_perm(EXPORT_PLAN, can_see_plan)
 rules.add_perm(ENTER_FOLLOWUP, is_secretariat)
+rules.add_perm(MANAGE_MEETINGS, is_secretariat)
 rules.add_perm(LBF_OVERVIEW, is_lbf)
 rules.add_perm(VIEW_EXPORT, requested_export)
 rules.add_perm(DOWNLOAD_EXPORT, may_download_export)
@@ -263,6 +266,10 @@ class PlanAccess:
     @property
     def can_enter_followup(self) -> bool:
         return self.allows(ENTER_FOLLOWUP)
+
+    @property
+    def can_manage_meetings(self) -> bool:
+        return self.allows(MANAGE_MEETINGS)
 
     @property
     def role_label(self) -> str:

@@ -22,7 +22,7 @@ from budgets.models import BudgetLine, PendingBudgetImport
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
 from helhedsplan.approvals import services as workflow
-from helhedsplan.approvals.models import Approval
+from helhedsplan.approvals.models import Approval, BoardMeeting
 from helhedsplan.lbf.models import LbfExport
 from helhedsplan.notifications.models import Kind
 from helhedsplan.notifications.services import unsubscribe_token
@@ -44,6 +44,7 @@ from tests.factories.agreements import (
     SubAgreementPartyFactory,
     UserFactory,
 )
+from tests.factories.approvals import AgendaItemFactory, BoardMeetingFactory
 from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, BudgetLineFactory
 from tests.factories.indicators import IndicatorFactory, IndicatorValueFactory, SubGoalFactory
 
@@ -139,6 +140,13 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
                                   sha256=hashlib.sha256(data).hexdigest())
     pending.file.save("budgetark.xlsx", ContentFile(data))
     BudgetLineFactory(budget=budget, name="Tilføjet efter upload")
+    # ``size`` bestyrelsesmøder; the first has every document of the plan on its agenda.
+    for index in range(size):
+        BoardMeetingFactory(plan=plan, created_by=user, date=date(2024, 3, 1 + index))
+    first_meeting = BoardMeeting.objects.filter(plan=plan).order_by("date", "id").first()
+    AgendaItemFactory(meeting=first_meeting, sub_agreement=None, strategic_agreement=strategic)
+    for sub_agreement in sub_agreements:
+        AgendaItemFactory(meeting=first_meeting, sub_agreement=sub_agreement)
 
 
 def lbf_username(plan) -> str:
@@ -154,6 +162,7 @@ def pages(plan, sub_agreement) -> dict[str, str]:
     lbf_export = LbfExport.objects.filter(requested_by__username=lbf_username(plan)).order_by("created_at").first()
     line = BudgetLine.objects.filter(budget__plan=plan).order_by("order", "id").first()
     strategic_approval = Approval.objects.get(plan=plan, kind=Approval.Kind.STRATEGIC, number=1)
+    meeting = BoardMeeting.objects.filter(plan=plan).order_by("date", "id").first()
     return {
         "dashboard": reverse("agreements:plan_list"),
         "plan": reverse("agreements:plan_detail", kwargs=plan_kw),
@@ -184,6 +193,10 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "milepaelsplan": reverse("documents:milestone_document", kwargs=plan_kw),
         "beredskabsplan": reverse("agreements:beredskabsplan", kwargs=plan_kw),
         "public settings": reverse("agreements:public_settings", kwargs=plan_kw),
+        "meetings": reverse("agreements:meeting_list", kwargs=plan_kw),
+        "new meeting": reverse("agreements:meeting_new", kwargs=plan_kw),
+        "meeting": reverse("agreements:meeting_detail", kwargs={**plan_kw, "pk": meeting.pk}),
+        "meeting editor": reverse("agreements:meeting_edit", kwargs={**plan_kw, "pk": meeting.pk}),
         "public plan": reverse("agreements:public_plan", kwargs=plan_kw),
         "lbf overview": reverse("agreements:lbf_overview"),
         "exports": reverse("agreements:lbf_export_list"),
@@ -230,6 +243,7 @@ NOT_PAGES = {
     "agreements:subagreement_submit", "agreements:subagreement_return", "agreements:subagreement_approve",
     "agreements:strategic_submit", "agreements:strategic_return", "agreements:strategic_approve",
     "agreements:strategic_lbf_approval", "agreements:plan_export", "agreements:milestone_delete",
+    "agreements:meeting_approve",
     "budgets:upload", "logout", "notifications:open", "notifications:mark_all_read",
     "agreements:subagreement_approval_pdf", "agreements:strategic_approval_pdf",
     "documents:milestone_document_pdf", "agreements:lbf_export_download",
@@ -276,6 +290,7 @@ MAX_QUERIES = {
     "strategic changes": 30, "strategic approval": 10,
     "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
     "beredskabsplan": 8, "public settings": 8, "public plan": 4,
+    "meetings": 8, "new meeting": 25, "meeting": 25, "meeting editor": 28,
     "lbf overview": 45, "exports": 8, "export status": 8,  # the overview lists the demo plans too
     "clauses": 6, "new clause": 6, "clause editor": 8,
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
