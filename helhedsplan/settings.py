@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "helhedsplan.approvals",
     "helhedsplan.documents",
     "helhedsplan.lbf",
+    "helhedsplan.accounts",
     "helhedsplan.workspace",
 ]
 
@@ -199,11 +200,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Helhedsplan <noreply
 # usernames, lock the address (password spraying). Both count within AXES_COOLOFF_TIME hours and lock
 # for as long; a Danish page explains why. helhedsplan/throttling.py gives the address its own limit.
 # An administrator lifts locks with ``manage.py axes_reset`` (or axes_reset_ip / axes_reset_username).
+# Users log in with their username or e-mail address (helhedsplan.accounts.backends); axes counts the
+# attempts of one person under one name, whichever of the two (in whatever letter case) was typed.
 AUTHENTICATION_BACKENDS = [
     "helhedsplan.throttling.LoginThrottlingBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "helhedsplan.accounts.backends.EmailOrUsernameBackend",
 ]
+AXES_USERNAME_CALLABLE = "helhedsplan.accounts.backends.throttling_username"
 AXES_HANDLER = "helhedsplan.throttling.LoginThrottlingHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)

@@ -214,6 +214,13 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "indicator export": reverse("indicators:export", kwargs=plan_kw),
         "login": reverse("login"),
         "healthz": reverse("healthz"),
+        "profile": reverse("accounts:profile"),
+        "password change": reverse("password_change"),
+        "password change done": reverse("password_change_done"),
+        "password reset": reverse("password_reset"),
+        "password reset sent": reverse("password_reset_done"),
+        "password reset link": reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "forkert"}),
+        "password reset complete": reverse("password_reset_complete"),
     }
 
 
@@ -229,7 +236,8 @@ NOT_PAGES = {
     "documents:milestone_document_pdf", "agreements:lbf_export_download",
     "documents:samarbejdsaftale_pdf", "documents:delaftale_pdf", "documents:budget_pdf", "documents:samlet_pdf",
 }
-ANONYMOUS_PAGES = {"public plan", "login", "healthz"}
+ANONYMOUS_PAGES = {"public plan", "login", "healthz", "password reset", "password reset sent",
+                   "password reset link", "password reset complete"}
 LBF_PAGES = {"lbf overview", "exports", "export status"}
 
 
@@ -279,6 +287,8 @@ MAX_QUERIES = {
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
     "login": 3, "healthz": 2,
+    "profile": 5, "password change": 4, "password change done": 4, "password reset": 2,
+    "password reset sent": 2, "password reset link": 2, "password reset complete": 2,
 }
 
 
