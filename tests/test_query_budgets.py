@@ -17,7 +17,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from agreements import plan_settings, services
 from agreements.models import Clause, FocusArea, Milestone, Organisation, PlanMembership
-from agreements.permissions import LBF_GROUP
+from agreements.permissions import LBF_GROUP, PLAN_CREATORS_GROUP
 from budgets.models import BudgetLine, PendingBudgetImport
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
@@ -214,6 +214,7 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "indicator export": reverse("indicators:export", kwargs=plan_kw),
         "login": reverse("login"),
         "healthz": reverse("healthz"),
+        "new plan": reverse("agreements:plan_new") + "?pulje=2019-26",
         "profile": reverse("accounts:profile"),
         "password change": reverse("password_change"),
         "password change done": reverse("password_change_done"),
@@ -239,6 +240,7 @@ NOT_PAGES = {
 ANONYMOUS_PAGES = {"public plan", "login", "healthz", "password reset", "password reset sent",
                    "password reset link", "password reset complete"}
 LBF_PAGES = {"lbf overview", "exports", "export status"}
+CREATOR_PAGES = {"new plan"}
 
 
 def log_in(client, plan, user, name: str) -> None:
@@ -247,6 +249,10 @@ def log_in(client, plan, user, name: str) -> None:
         client.logout()
     elif name in LBF_PAGES:
         client.force_login(type(user).objects.get(username=lbf_username(plan)))
+    elif name in CREATOR_PAGES:
+        creator, _ = type(user).objects.get_or_create(username="planopretter")
+        creator.groups.add(Group.objects.get_or_create(name=PLAN_CREATORS_GROUP)[0])
+        client.force_login(creator)
     else:
         client.force_login(user)
 
@@ -287,7 +293,7 @@ MAX_QUERIES = {
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
     "login": 3, "healthz": 2,
-    "profile": 5, "password change": 4, "password change done": 4, "password reset": 2,
+    "new plan": 12, "profile": 5, "password change": 4, "password change done": 4, "password reset": 2,
     "password reset sent": 2, "password reset link": 2, "password reset complete": 2,
 }
 
