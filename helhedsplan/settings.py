@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "agreements",
     "budgets",
     "indicators",
+    "helhedsplan.notifications",
     "helhedsplan.approvals",
     "helhedsplan.documents",
     "helhedsplan.lbf",
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "helhedsplan.notifications.context_processors.notifications",
             ],
         },
     },
@@ -193,6 +195,11 @@ for _name, _value in _email.items():
     if _name != "EMAIL_BACKEND":
         globals()[_name] = _value
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Helhedsplan <noreply@helhedsplan.dk>")
+# Links in e-mails start with SITE_URL (the address users open the app at).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# A notification e-mail that fails is tried again later (1 min, 5 min, 30 min, 2 h), at most this often.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+EMAIL_SEND_TIMEOUT = 30  # seconds; a mail server that hangs must not hold a worker
 
 # --- Login throttling (django-axes) -----------------------------------------------------
 # AXES_FAILURE_LIMIT failed logins for one username from one client address lock that pair (the user

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("indicators.urls")),
     path("", include("helhedsplan.documents.urls")),
+    path("", include("helhedsplan.notifications.urls")),
 ]

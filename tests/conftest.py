@@ -103,6 +103,18 @@ def redis_cache(redis_server):
         yield redis_server
 
 
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) for this test, and the e-mail settings EMAIL_URL=smtp://… gives.
+    ``smtp_server.messages`` holds the received messages (``email.message.EmailMessage``)."""
+    with servers.smtp_server() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield server
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     with servers.s3_server() as server:

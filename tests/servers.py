@@ -235,3 +235,35 @@ def s3_server() -> Iterator[S3Server]:
             yield S3Server(port=ports["s3"], process=process, directory=Path(directory))
         finally:
             stop_process(process)
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on a free port; ``messages`` holds what it received, parsed."""
+
+    host: str
+    port: int
+    messages: list
+
+
+@contextlib.contextmanager
+def smtp_server() -> Iterator[SmtpServer]:
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    received: list = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+            message = message_from_bytes(envelope.original_content, policy=policy.default)
+            message.envelope_recipients = list(envelope.rcpt_tos)
+            received.append(message)
+            return "250 OK"
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield SmtpServer(host="127.0.0.1", port=controller.port, messages=received)
+    finally:
+        controller.stop()

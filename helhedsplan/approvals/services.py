@@ -28,7 +28,7 @@ from agreements import permissions, services
 from agreements.models import DocumentStatus, StrategicAgreement, SubAgreement
 from helhedsplan.findings import Finding, plan_findings
 
-from . import snapshots
+from . import notices, snapshots
 from .models import Approval
 from .state import document_state, latest_approval
 
@@ -78,6 +78,7 @@ def document_submit(*, document: Document, by: AbstractBaseUser) -> Document:
         raise ValidationError("Dokumentet er uændret siden bestyrelsens seneste godkendelse.")
     _refuse_on_errors(locked, "sendes til bestyrelsen")
     _save_status(locked, DocumentStatus.SUBMITTED, document)
+    notices.submitted(locked, by=by)
     return locked
 
 
@@ -92,6 +93,7 @@ def document_return_to_draft(*, document: Document, by: AbstractBaseUser, reason
     if reason.strip():
         services.comment_add(plan=locked.plan, author=by, text=f"Sendt tilbage til kladde: {reason.strip()}",
                              sub_agreement=locked if isinstance(locked, SubAgreement) else None)
+    notices.returned(locked, by=by, reason=reason)
     return locked
 
 
@@ -129,6 +131,7 @@ def document_approve(*, document: Document, by: AbstractBaseUser, meeting_date: 
     _refuse_on_errors(locked, "godkendes")
     approval = _freeze(locked, by=by, meeting_date=meeting_date, referat=referat, previous=previous)
     _save_status(locked, DocumentStatus.DRAFT, document)
+    notices.approved(approval, locked)
     return approval
 
 

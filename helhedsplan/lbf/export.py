@@ -43,6 +43,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 from openpyxl import Workbook
@@ -59,6 +60,8 @@ from helhedsplan.approvals.state import document_state
 from helhedsplan.documents import builders as documents
 from helhedsplan.documents import pdf
 from helhedsplan.formatting import format_date
+from helhedsplan.notifications.models import Kind
+from helhedsplan.notifications.services import notify
 from helhedsplan.storage import delete_unreferenced
 
 from .models import LbfExport, export_file_name
@@ -620,7 +623,12 @@ def lbf_export_run(*, export_id: str) -> LbfExport:
     export.current_step = ""
     export.finished_at = timezone.now()
     export.expires_at = export.finished_at + timedelta(days=settings.LBF_EXPORT_KEEP_DAYS)
-    export.save()
+    with transaction.atomic():
+        export.save()
+        notify(kind=Kind.EXPORT_READY, users=[export.requested_by], event_key=f"export:{export.pk}",
+               url=reverse("agreements:lbf_export_status", kwargs={"pk": export.pk}),
+               context={"requested_at": format_date(timezone.localdate(export.created_at)), "plan_count": len(plans),
+                        "keep_days": settings.LBF_EXPORT_KEEP_DAYS})
     return export
 
 

@@ -31,6 +31,7 @@ from helhedsplan.approvals import history
 from helhedsplan.approvals.state import document_state
 from helhedsplan.findings import plan_findings
 from helhedsplan.forms import add_service_errors, error_messages
+from helhedsplan.notifications import events
 from helhedsplan.templatetags.findings import index_findings
 
 from .common import changes_page, conflict_context, expected_version, sub_agreement_for, workflow_context
@@ -188,8 +189,8 @@ def comment_add(request: HttpRequest, slug: str, area: str | None = None) -> Htt
     sub_agreement = sub_agreement_for(access, area) if area else None
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.comment_add(plan=access.plan, author=request.user, text=form.cleaned_data["text"],
-                             sub_agreement=sub_agreement)
+        events.comment_post(plan=access.plan, author=request.user, text=form.cleaned_data["text"],
+                            sub_agreement=sub_agreement)
         messages.success(request, "Kommentaren er gemt.")
     else:
         messages.error(request, "Skriv en kommentar, før du gemmer.")
