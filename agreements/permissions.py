@@ -40,6 +40,7 @@ COMMENT = "plan.comment"
 RECORD_LBF_APPROVAL = "plan.record_lbf_approval"
 EXPORT_PLAN = "plan.export"          # request an LBF-udtræk of the plan
 ENTER_FOLLOWUP = "plan.enter_followup"  # annual indicator values
+MANAGE_TEAM = "plan.manage_team"     # invite members, send invitations again, withdraw them, remove members
 # Not plan-scoped.
 CREATE_PLAN = "plan.create"          # start a new helhedsplan (its creator joins its sekretariat)
 LBF_OVERVIEW = "lbf.overview"        # every plan's status; export of several or all plans
@@ -59,6 +60,7 @@ REFUSALS = {
     COMMENT: "Kun planens sekretariat og bestyrelse kan skrive kommentarer.",
     RECORD_LBF_APPROVAL: "Kun planens sekretariat kan registrere LBF's godkendelse.",
     ENTER_FOLLOWUP: "Kun planens sekretariat kan indtaste opfølgning.",
+    MANAGE_TEAM: "Kun planens sekretariat kan invitere og fjerne medlemmer.",
     LBF_OVERVIEW: "Oversigten er for Landsbyggefonden.",
     CREATE_SHARED: "Kun sekretariatsmedlemmer og planoprettere kan oprette organisationer, kontaktpersoner og "
                    "klausuler.",
@@ -180,6 +182,7 @@ rules.add_perm(COMMENT, is_secretariat | is_board)
 rules.add_perm(RECORD_LBF_APPROVAL, is_secretariat)
 rules.add_perm(EXPORT_PLAN, can_see_plan)
 rules.add_perm(ENTER_FOLLOWUP, is_secretariat)
+rules.add_perm(MANAGE_TEAM, is_secretariat)
 rules.add_perm(LBF_OVERVIEW, is_lbf)
 rules.add_perm(VIEW_EXPORT, requested_export)
 rules.add_perm(DOWNLOAD_EXPORT, may_download_export)

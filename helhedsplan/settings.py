@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "helhedsplan.documents",
     "helhedsplan.lbf",
     "helhedsplan.accounts",
+    "helhedsplan.team",
     "helhedsplan.workspace",
 ]
 

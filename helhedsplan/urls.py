@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("helhedsplan.documents.urls")),
     path("", include("helhedsplan.notifications.urls")),
+    path("", include("helhedsplan.team.urls")),
 ]

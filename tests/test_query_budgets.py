@@ -24,6 +24,8 @@ from budgets.xlsx import write_budget_xlsx
 from helhedsplan.approvals import services as workflow
 from helhedsplan.approvals.models import Approval
 from helhedsplan.lbf.models import LbfExport
+from helhedsplan.team.models import Invitation
+from helhedsplan.team.services import invitation_token
 from tests.factories.agreements import (
     ActivityFactory,
     AgreementPartyFactory,
@@ -44,6 +46,7 @@ from tests.factories.agreements import (
 )
 from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, BudgetLineFactory
 from tests.factories.indicators import IndicatorFactory, IndicatorValueFactory, SubGoalFactory
+from tests.factories.team import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +109,9 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
             activity = sub_agreement.activities.order_by("order", "id")[index]
             activity.contacts.add(contact)
             activity.responsible_organisations.add(partner)
+    for _ in range(size):
+        PlanMembershipFactory(plan=plan, role=PlanMembership.Role.BOARD)
+        InvitationFactory(plan=plan, invited_by=user)
     lbf_user = UserFactory(username=lbf_username(plan))
     lbf_user.groups.add(Group.objects.get_or_create(name=LBF_GROUP)[0])
     for _ in range(size):
@@ -215,6 +221,9 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "login": reverse("login"),
         "healthz": reverse("healthz"),
         "new plan": reverse("agreements:plan_new") + "?pulje=2019-26",
+        "team": reverse("team:team", kwargs=plan_kw),
+        "invitation": reverse("team:accept", kwargs={
+            "token": invitation_token(Invitation.objects.filter(plan=plan).order_by("pk").first())}),
         "profile": reverse("accounts:profile"),
         "password change": reverse("password_change"),
         "password change done": reverse("password_change_done"),
@@ -232,13 +241,13 @@ NOT_PAGES = {
     "agreements:subagreement_submit", "agreements:subagreement_return", "agreements:subagreement_approve",
     "agreements:strategic_submit", "agreements:strategic_return", "agreements:strategic_approve",
     "agreements:strategic_lbf_approval", "agreements:plan_export", "agreements:milestone_delete",
-    "budgets:upload", "logout",
+    "budgets:upload", "logout", "team:invite", "team:resend", "team:withdraw", "team:remove",
     "agreements:subagreement_approval_pdf", "agreements:strategic_approval_pdf",
     "documents:milestone_document_pdf", "agreements:lbf_export_download",
     "documents:samarbejdsaftale_pdf", "documents:delaftale_pdf", "documents:budget_pdf", "documents:samlet_pdf",
 }
 ANONYMOUS_PAGES = {"public plan", "login", "healthz", "password reset", "password reset sent",
-                   "password reset link", "password reset complete"}
+                   "password reset link", "password reset complete", "invitation"}
 LBF_PAGES = {"lbf overview", "exports", "export status"}
 CREATOR_PAGES = {"new plan"}
 
@@ -293,8 +302,8 @@ MAX_QUERIES = {
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
     "login": 3, "healthz": 2,
-    "new plan": 12, "profile": 5, "password change": 4, "password change done": 4, "password reset": 2,
-    "password reset sent": 2, "password reset link": 2, "password reset complete": 2,
+    "new plan": 12, "team": 8, "invitation": 3, "profile": 5, "password change": 4, "password change done": 4,
+    "password reset": 2, "password reset sent": 2, "password reset link": 2, "password reset complete": 2,
 }
 
 
