@@ -314,6 +314,17 @@ class PublicPageForm(forms.ModelForm):
         widgets = {"public_intro": forms.Textarea(attrs={"rows": 5})}
 
 
+class FollowupDateForm(forms.ModelForm):
+    """The day of the annual follow-up (its own prefix: it shares the settings page with the public page)."""
+
+    prefix = "followup"
+
+    class Meta:
+        model = Plan
+        fields = ["followup_day", "followup_month"]
+        labels = {"followup_day": "Dag", "followup_month": "Måned"}
+
+
 # --- A new plan -----------------------------------------------------------------------------------
 
 class PlanPuljeForm(forms.Form):

@@ -5,6 +5,7 @@ Models hold data and small invariants; rules that span objects live in ``service
 
 from __future__ import annotations
 
+import calendar
 import uuid
 from datetime import date
 
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from helhedsplan.formatting import format_date
+from helhedsplan.formatting import MONTHS, format_date
 
 
 class Pulje(models.Model):
@@ -150,6 +151,14 @@ class Plan(models.Model):
         help_text="Vis en offentlig side uden login med indsatsområder og aktiviteter fra de godkendte delaftaler.",
     )
     public_intro = models.TextField("indledning på den offentlige side", blank=True)
+    followup_month = models.PositiveSmallIntegerField(
+        "årlig opfølgning senest – måned", default=3,
+        choices=[(number, name) for number, name in enumerate(MONTHS, start=1)],
+    )
+    followup_day = models.PositiveSmallIntegerField(
+        "årlig opfølgning senest – dag", default=1, validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text="Fra denne dato hvert år minder Helhedsplan sekretariatet om indikatorer, der mangler årets værdi.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -167,8 +176,22 @@ class Plan(models.Model):
         return reverse("agreements:plan_detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "Slutdatoen skal ligge efter startdatoen."})
+            errors["end_date"] = "Slutdatoen skal ligge efter startdatoen."
+        if self.followup_month and self.followup_day:
+            # A day that exists in the month in some year (29 February is allowed: see followup_date).
+            days = calendar.monthrange(2000, self.followup_month)[1]
+            if self.followup_day > days:
+                errors["followup_day"] = f"{MONTHS[self.followup_month - 1].capitalize()} har kun {days} dage."
+        if errors:
+            raise ValidationError(errors)
+
+    def followup_date(self, year: int) -> date:
+        """The day in ``year`` from which that year's indicator values are due (29 February is the 28th in
+        a year without it)."""
+        last_day = calendar.monthrange(year, self.followup_month)[1]
+        return date(year, self.followup_month, min(self.followup_day, last_day))
 
     @property
     def period_display(self) -> str:

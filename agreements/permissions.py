@@ -41,6 +41,7 @@ RECORD_LBF_APPROVAL = "plan.record_lbf_approval"
 EXPORT_PLAN = "plan.export"          # request an LBF-udtræk of the plan
 ENTER_FOLLOWUP = "plan.enter_followup"  # annual indicator values
 MANAGE_TEAM = "plan.manage_team"     # invite members, send invitations again, withdraw them, remove members
+MANAGE_MEETINGS = "plan.manage_meetings"  # bestyrelsesmøder: create, edit, set the agenda
 # Not plan-scoped.
 CREATE_PLAN = "plan.create"          # start a new helhedsplan (its creator joins its sekretariat)
 LBF_OVERVIEW = "lbf.overview"        # every plan's status; export of several or all plans
@@ -61,6 +62,7 @@ REFUSALS = {
     RECORD_LBF_APPROVAL: "Kun planens sekretariat kan registrere LBF's godkendelse.",
     ENTER_FOLLOWUP: "Kun planens sekretariat kan indtaste opfølgning.",
     MANAGE_TEAM: "Kun planens sekretariat kan invitere og fjerne medlemmer.",
+    MANAGE_MEETINGS: "Kun planens sekretariat kan oprette og redigere bestyrelsesmøder.",
     LBF_OVERVIEW: "Oversigten er for Landsbyggefonden.",
     CREATE_SHARED: "Kun sekretariatsmedlemmer og planoprettere kan oprette organisationer, kontaktpersoner og "
                    "klausuler.",
@@ -183,6 +185,7 @@ rules.add_perm(RECORD_LBF_APPROVAL, is_secretariat)
 rules.add_perm(EXPORT_PLAN, can_see_plan)
 rules.add_perm(ENTER_FOLLOWUP, is_secretariat)
 rules.add_perm(MANAGE_TEAM, is_secretariat)
+rules.add_perm(MANAGE_MEETINGS, is_secretariat)
 rules.add_perm(LBF_OVERVIEW, is_lbf)
 rules.add_perm(VIEW_EXPORT, requested_export)
 rules.add_perm(DOWNLOAD_EXPORT, may_download_export)
@@ -280,6 +283,10 @@ class PlanAccess:
     @property
     def can_enter_followup(self) -> bool:
         return self.allows(ENTER_FOLLOWUP)
+
+    @property
+    def can_manage_meetings(self) -> bool:
+        return self.allows(MANAGE_MEETINGS)
 
     @property
     def role_label(self) -> str:

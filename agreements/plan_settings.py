@@ -1,4 +1,5 @@
-"""Plan-level texts and switches kept by the secretariat: the beredskabsplan and the public page."""
+"""Plan-level texts and switches kept by the secretariat: the beredskabsplan, the public page and the
+day of the annual follow-up."""
 
 from __future__ import annotations
 
@@ -21,4 +22,14 @@ def plan_public_page_update(*, plan: Plan, enabled: bool, intro: str) -> Plan:
     plan.public_intro = intro.strip()
     plan.full_clean()
     plan.save(update_fields=["public_page_enabled", "public_intro"])
+    return plan
+
+
+@transaction.atomic
+def plan_followup_date_update(*, plan: Plan, month: int, day: int) -> Plan:
+    """The day each year from which the secretariat is reminded of missing indicator values."""
+    plan.followup_month = month
+    plan.followup_day = day
+    plan.full_clean()
+    plan.save(update_fields=["followup_month", "followup_day"])
     return plan

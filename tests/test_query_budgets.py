@@ -22,8 +22,10 @@ from budgets.models import BudgetLine, PendingBudgetImport
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
 from helhedsplan.approvals import services as workflow
-from helhedsplan.approvals.models import Approval
+from helhedsplan.approvals.models import Approval, BoardMeeting
 from helhedsplan.lbf.models import LbfExport
+from helhedsplan.notifications.models import Kind
+from helhedsplan.notifications.services import unsubscribe_token
 from helhedsplan.team.models import Invitation
 from helhedsplan.team.services import invitation_token
 from tests.factories.agreements import (
@@ -44,6 +46,7 @@ from tests.factories.agreements import (
     SubAgreementPartyFactory,
     UserFactory,
 )
+from tests.factories.approvals import AgendaItemFactory, BoardMeetingFactory
 from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, BudgetLineFactory
 from tests.factories.indicators import IndicatorFactory, IndicatorValueFactory, SubGoalFactory
 from tests.factories.team import InvitationFactory
@@ -143,6 +146,13 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
                                   sha256=hashlib.sha256(data).hexdigest())
     pending.file.save("budgetark.xlsx", ContentFile(data))
     BudgetLineFactory(budget=budget, name="Tilføjet efter upload")
+    # ``size`` bestyrelsesmøder; the first has every document of the plan on its agenda.
+    for index in range(size):
+        BoardMeetingFactory(plan=plan, created_by=user, date=date(2024, 3, 1 + index))
+    first_meeting = BoardMeeting.objects.filter(plan=plan).order_by("date", "id").first()
+    AgendaItemFactory(meeting=first_meeting, sub_agreement=None, strategic_agreement=strategic)
+    for sub_agreement in sub_agreements:
+        AgendaItemFactory(meeting=first_meeting, sub_agreement=sub_agreement)
 
 
 def lbf_username(plan) -> str:
@@ -158,6 +168,7 @@ def pages(plan, sub_agreement) -> dict[str, str]:
     lbf_export = LbfExport.objects.filter(requested_by__username=lbf_username(plan)).order_by("created_at").first()
     line = BudgetLine.objects.filter(budget__plan=plan).order_by("order", "id").first()
     strategic_approval = Approval.objects.get(plan=plan, kind=Approval.Kind.STRATEGIC, number=1)
+    meeting = BoardMeeting.objects.filter(plan=plan).order_by("date", "id").first()
     return {
         "dashboard": reverse("agreements:plan_list"),
         "plan": reverse("agreements:plan_detail", kwargs=plan_kw),
@@ -188,6 +199,10 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "milepaelsplan": reverse("documents:milestone_document", kwargs=plan_kw),
         "beredskabsplan": reverse("agreements:beredskabsplan", kwargs=plan_kw),
         "public settings": reverse("agreements:public_settings", kwargs=plan_kw),
+        "meetings": reverse("agreements:meeting_list", kwargs=plan_kw),
+        "new meeting": reverse("agreements:meeting_new", kwargs=plan_kw),
+        "meeting": reverse("agreements:meeting_detail", kwargs={**plan_kw, "pk": meeting.pk}),
+        "meeting editor": reverse("agreements:meeting_edit", kwargs={**plan_kw, "pk": meeting.pk}),
         "public plan": reverse("agreements:public_plan", kwargs=plan_kw),
         "lbf overview": reverse("agreements:lbf_overview"),
         "exports": reverse("agreements:lbf_export_list"),
@@ -218,6 +233,10 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "indicator entry delaftale": reverse("indicators:enter_subagreement", kwargs=sub_kw),
         "indicator import": reverse("indicators:import", kwargs=plan_kw),
         "indicator export": reverse("indicators:export", kwargs=plan_kw),
+        "notifications": reverse("notifications:list"),
+        "notification preferences": reverse("notifications:preferences"),
+        "unsubscribe": reverse("notifications:unsubscribe", args=[
+            unsubscribe_token(kinds=[Kind.COMMENT], email="modtager@example.dk")]),
         "login": reverse("login"),
         "healthz": reverse("healthz"),
         "new plan": reverse("agreements:plan_new") + "?pulje=2019-26",
@@ -241,13 +260,16 @@ NOT_PAGES = {
     "agreements:subagreement_submit", "agreements:subagreement_return", "agreements:subagreement_approve",
     "agreements:strategic_submit", "agreements:strategic_return", "agreements:strategic_approve",
     "agreements:strategic_lbf_approval", "agreements:plan_export", "agreements:milestone_delete",
-    "budgets:upload", "logout", "team:invite", "team:resend", "team:withdraw", "team:remove",
+    "agreements:meeting_approve",
+    "budgets:upload", "logout", "notifications:open", "notifications:mark_all_read",
+    "team:invite", "team:resend", "team:withdraw", "team:remove",
     "agreements:subagreement_approval_pdf", "agreements:strategic_approval_pdf",
     "documents:milestone_document_pdf", "agreements:lbf_export_download",
     "documents:samarbejdsaftale_pdf", "documents:delaftale_pdf", "documents:budget_pdf", "documents:samlet_pdf",
 }
 ANONYMOUS_PAGES = {"public plan", "login", "healthz", "password reset", "password reset sent",
-                   "password reset link", "password reset complete", "invitation"}
+                   "password reset link", "password reset complete", "invitation",
+                   "unsubscribe"}
 LBF_PAGES = {"lbf overview", "exports", "export status"}
 CREATOR_PAGES = {"new plan"}
 
@@ -293,7 +315,8 @@ MAX_QUERIES = {
     "strategic changes": 30, "strategic approval": 10,
     "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
     "beredskabsplan": 8, "public settings": 8, "public plan": 4,
-    "lbf overview": 45, "exports": 7, "export status": 7,  # the overview lists the demo plans too
+    "meetings": 8, "new meeting": 25, "meeting": 25, "meeting editor": 28,
+    "lbf overview": 45, "exports": 8, "export status": 8,  # the overview lists the demo plans too
     "clauses": 6, "new clause": 6, "clause editor": 8,
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
     "contact": 10, "new contact": 8, "contact editor": 8,
@@ -301,6 +324,7 @@ MAX_QUERIES = {
     "budget download": 12, "budget upload preview": 60, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
+    "notifications": 6, "notification preferences": 6, "unsubscribe": 2,
     "login": 3, "healthz": 2,
     "new plan": 12, "team": 8, "invitation": 3, "profile": 5, "password change": 4, "password change done": 4,
     "password reset": 2, "password reset sent": 2, "password reset link": 2, "password reset complete": 2,

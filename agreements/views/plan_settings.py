@@ -1,14 +1,16 @@
-"""The plan's beredskabsplan and the settings of its public page."""
+"""The plan's beredskabsplan and its settings: the public page and the day of the annual follow-up."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from agreements import permissions, plan_settings, selectors
-from agreements.forms import BeredskabsplanForm, PublicPageForm
+from agreements.forms import BeredskabsplanForm, FollowupDateForm, PublicPageForm
+from helhedsplan.forms import add_service_errors
 
 
 @login_required
@@ -29,13 +31,26 @@ def beredskabsplan(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def public_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """The plan's settings page: the public page, and the day of the annual follow-up (two forms)."""
     access = selectors.get_plan_access(request.user, slug, permissions.EDIT_PLAN)
     plan = access.plan
-    form = PublicPageForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
+    posted_followup = request.method == "POST" and f"{FollowupDateForm.prefix}-followup_month" in request.POST
+    posted_public = request.method == "POST" and not posted_followup
+    form = PublicPageForm(request.POST if posted_public else None, instance=plan)
+    followup_form = FollowupDateForm(request.POST if posted_followup else None, instance=plan)
+    if posted_public and form.is_valid():
         plan_settings.plan_public_page_update(plan=plan, enabled=form.cleaned_data["public_page_enabled"],
                                               intro=form.cleaned_data["public_intro"])
         messages.success(request, "Indstillingerne for den offentlige side er gemt.")
         return redirect("agreements:public_settings", slug=plan.slug)
-    return render(request, "agreements/public_settings.html", {"plan": plan, "access": access, "form": form})
-
+    if posted_followup and followup_form.is_valid():
+        try:
+            plan_settings.plan_followup_date_update(plan=plan, month=followup_form.cleaned_data["followup_month"],
+                                                    day=followup_form.cleaned_data["followup_day"])
+        except ValidationError as exc:
+            add_service_errors(followup_form, exc)
+        else:
+            messages.success(request, "Datoen for den årlige opfølgning er gemt.")
+            return redirect("agreements:public_settings", slug=plan.slug)
+    return render(request, "agreements/public_settings.html",
+                  {"plan": plan, "access": access, "form": form, "followup_form": followup_form})

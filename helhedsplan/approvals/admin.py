@@ -1,10 +1,10 @@
-"""The admin shows approvals; it never adds, edits or deletes them."""
+"""The admin shows approvals and bestyrelsesmøder; it never adds, edits or deletes them (the services do)."""
 
 from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Approval
+from .models import AgendaItem, Approval, BoardMeeting
 
 
 @admin.register(Approval)
@@ -27,6 +27,39 @@ class ApprovalAdmin(SimpleHistoryAdmin):
         if obj.has_pdf:
             return format_html('<a href="{}">Hent den godkendte PDF</a>', obj.get_pdf_url())
         return "Dannes af baggrundsarbejderen" if obj.pdf_pending else "Ingen PDF"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ["order", "strategic_agreement", "sub_agreement"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BoardMeeting)
+class BoardMeetingAdmin(SimpleHistoryAdmin):
+    """Meetings are kept on the plan's pages (their agenda approvals are frozen): shown here, not edited."""
+
+    list_display = ["date", "plan", "place", "created_by"]
+    list_filter = ["plan"]
+    search_fields = ["place", "referat", "plan__name"]
+    list_select_related = ["plan", "created_by"]
+    date_hierarchy = "date"
+    readonly_fields = ["plan", "date", "place", "referat", "created_by", "created_at"]
+    inlines = [AgendaItemInline]
 
     def has_add_permission(self, request):
         return False

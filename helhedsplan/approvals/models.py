@@ -1,4 +1,4 @@
-"""The bestyrelse's approvals: frozen snapshots of what was approved."""
+"""The bestyrelse's approvals (frozen snapshots of what was approved) and its meetings."""
 
 from __future__ import annotations
 
@@ -13,6 +13,70 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import FocusArea, Plan, StrategicAgreement, SubAgreement
 from helhedsplan.formatting import format_date
+
+
+class BoardMeeting(models.Model):
+    """A bestyrelsesmøde of a plan: when and where, its referat, and its agenda (``AgendaItem``).
+
+    The documents on the agenda are approved together (``meeting_approve_agenda``); each approval then
+    carries the meeting, its date and its referat.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="board_meetings",
+                             verbose_name="helhedsplan")
+    date = models.DateField("dato")
+    place = models.CharField("sted", max_length=300)
+    referat = models.TextField("referat", blank=True, help_text="Udfyldes på eller efter mødet.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="oprettet af")
+    created_at = models.DateTimeField("oprettet", default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bestyrelsesmøde"
+        verbose_name_plural = "bestyrelsesmøder"
+        ordering = ["plan", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Bestyrelsesmøde {format_date(self.date)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:meeting_detail", kwargs={"slug": self.plan.slug, "pk": self.pk})
+
+
+class AgendaItem(models.Model):
+    """A document til behandling on a meeting's agenda: the strategic agreement or one delaftale."""
+
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="agenda_items",
+                                verbose_name="bestyrelsesmøde")
+    sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, null=True, blank=True,
+                                      related_name="agenda_items", verbose_name="delaftale")
+    strategic_agreement = models.ForeignKey(StrategicAgreement, on_delete=models.CASCADE, null=True, blank=True,
+                                            related_name="agenda_items", verbose_name="samarbejdsaftale")
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "punkt på dagsordenen"
+        verbose_name_plural = "punkter på dagsordenen"
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(sub_agreement__isnull=False, strategic_agreement__isnull=True)
+                           | Q(sub_agreement__isnull=True, strategic_agreement__isnull=False)),
+                name="agendaitem_exactly_one_document",
+                violation_error_message="Et punkt på dagsordenen er enten samarbejdsaftalen eller én delaftale.",
+            ),
+            models.UniqueConstraint(fields=["meeting", "sub_agreement"], name="agendaitem_unique_subagreement"),
+            models.UniqueConstraint(fields=["meeting", "strategic_agreement"], name="agendaitem_unique_strategic"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.document)
+
+    @property
+    def document(self) -> SubAgreement | StrategicAgreement:
+        return self.sub_agreement if self.sub_agreement_id else self.strategic_agreement
 
 
 class Approval(models.Model):
@@ -50,8 +114,13 @@ class Approval(models.Model):
         help_text="SHA-256 af det godkendte indhold; dokumentet er godkendt, så længe dets indhold giver samme "
                   "fingeraftryk.",
     )
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="approvals", verbose_name="bestyrelsesmøde",
+                                help_text="Mødet, hvis godkendelsen er registreret fra mødets dagsorden.")
     meeting_date = models.DateField("dato for bestyrelsesmødet")
-    referat = models.CharField("referat (reference)", max_length=300)
+    # A reference (»Referat af bestyrelsesmøde, pkt. 4«), or the whole referat of the meeting the
+    # approval was recorded from.
+    referat = models.TextField("referat")
     approved_at = models.DateTimeField("godkendelsesdato", default=timezone.now)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="godkendt af")

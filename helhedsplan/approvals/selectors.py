@@ -1,4 +1,4 @@
-"""Reads of approved versions and of where each document of a plan stands."""
+"""Reads of approved versions, of where each document of a plan stands, and of bestyrelsesmøder."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from agreements.models import Plan, StrategicAgreement, SubAgreement
 
-from .models import Approval
+from .models import AgendaItem, Approval, BoardMeeting
 from .state import DocumentState, document_state, document_states
 
 # --- Approved versions ---------------------------------------------------------
@@ -112,3 +112,82 @@ def plans_documents(plans: list[Plan]) -> dict[int, list[DocumentRow]]:
             approvals.get((sub_agreement.plan_id, Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
     _with_states([row for plan_rows in rows.values() for row in plan_rows])
     return rows
+
+
+# --- Bestyrelsesmøder --------------------------------------------------------------------------------
+
+def plan_meetings(plan: Plan) -> QuerySet[BoardMeeting]:
+    """The plan's bestyrelsesmøder, the latest first, with the number of documents on each agenda and of
+    approvals recorded from it."""
+    return (BoardMeeting.objects.filter(plan=plan).select_related("plan")
+            .annotate(item_count=Count("agenda_items", distinct=True),
+                      approval_count=Count("approvals", distinct=True))
+            .order_by("-date", "-id"))
+
+
+def _document_urls(document: StrategicAgreement | SubAgreement) -> dict[str, str]:
+    """The document's page, its PDF (today's content) and its changes since the last approval."""
+    if isinstance(document, SubAgreement):
+        kwargs = {"slug": document.plan.slug, "area": document.focus_area.slug}
+        return {"url": document.get_absolute_url(), "pdf_url": reverse("documents:delaftale_pdf", kwargs=kwargs),
+                "changes_url": reverse("agreements:subagreement_changes", kwargs=kwargs)}
+    kwargs = {"slug": document.plan.slug}
+    return {"url": reverse("agreements:strategic_detail", kwargs=kwargs),
+            "pdf_url": reverse("documents:samarbejdsaftale_pdf", kwargs=kwargs),
+            "changes_url": reverse("agreements:strategic_changes", kwargs=kwargs)}
+
+
+@dataclass
+class AgendaRow:
+    """A document on a meeting's agenda: where it stands, its links, and its approval on this meeting."""
+
+    item: AgendaItem
+    document: StrategicAgreement | SubAgreement
+    title: str
+    url: str
+    pdf_url: str
+    changes_url: str
+    approval: Approval | None  # recorded from this meeting
+    latest_approval: Approval | None
+
+    @cached_property
+    def state(self) -> DocumentState:
+        return document_state(self.document, approval=self.latest_approval)
+
+    @property
+    def approved_here(self) -> bool:
+        return self.approval is not None
+
+
+def meeting_agenda(meeting: BoardMeeting) -> list[AgendaRow]:
+    """The documents on the meeting's agenda in order, with their state and links."""
+    items = list(meeting.agenda_items.select_related("sub_agreement__focus_area", "sub_agreement__plan",
+                                                     "strategic_agreement__plan").order_by("order", "id"))
+    here = {(approval.kind, approval.focus_area_id): approval
+            for approval in meeting.approvals.select_related("plan", "focus_area").defer("data", "html")}
+    latest: dict[tuple, Approval] = {}
+    for approval in (Approval.objects.filter(plan_id=meeting.plan_id).select_related("plan", "focus_area")
+                     .order_by("number")):
+        latest[(approval.kind, approval.focus_area_id)] = approval
+    rows = []
+    for item in items:
+        document = item.document
+        if isinstance(document, SubAgreement):
+            key, title = (Approval.Kind.SUBAGREEMENT, document.focus_area_id), str(document)
+        else:
+            key, title = (Approval.Kind.STRATEGIC, None), "Strategisk samarbejdsaftale"
+        rows.append(AgendaRow(item=item, document=document, title=title, approval=here.get(key),
+                              latest_approval=latest.get(key), **_document_urls(document)))
+    states = document_states([row.document for row in rows], [row.latest_approval for row in rows])
+    for row, state in zip(rows, states, strict=True):
+        row.__dict__["state"] = state
+    return rows
+
+
+def agenda_candidates(meeting: BoardMeeting) -> list[DocumentRow]:
+    """The plan's documents that may be put on the meeting's agenda: those sent to the bestyrelse, and
+    those on it already."""
+    on_agenda = {(type(item.document), item.document.pk)
+                 for item in meeting.agenda_items.select_related("sub_agreement", "strategic_agreement")}
+    return [row for row in plan_documents(meeting.plan)
+            if row.state.is_submitted or (type(row.document), row.document.pk) in on_agenda]

@@ -17,6 +17,7 @@ still save, and the approver's version check only trips on real content changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,11 +26,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements import permissions, services
-from agreements.models import DocumentStatus, StrategicAgreement, SubAgreement
+from agreements.models import DocumentStatus, Plan, StrategicAgreement, SubAgreement
 from helhedsplan.findings import Finding, plan_findings
+from helhedsplan.formatting import format_date
 
 from . import notices, snapshots
-from .models import Approval
+from .models import AgendaItem, Approval, BoardMeeting
 from .state import document_state, latest_approval
 
 Document = SubAgreement | StrategicAgreement
@@ -113,12 +115,16 @@ def _approval_errors(*, meeting_date: date | None, referat: str, previous: Appro
 
 @transaction.atomic
 def document_approve(*, document: Document, by: AbstractBaseUser, meeting_date: date, referat: str,
-                     expected_version: int | None = None) -> Approval:
+                     expected_version: int | None = None, meeting: BoardMeeting | None = None) -> Approval:
     """Til behandling → godkendt (bestyrelse): freezes the approved document as a snapshot.
 
     ``expected_version`` is the version the approver looked at; a later change refuses the approval.
+    ``meeting`` is the bestyrelsesmøde whose agenda the approval is recorded from (its date is
+    ``meeting_date``).
     """
     permissions.require(by, permissions.APPROVE, document.plan)
+    if meeting is not None and (meeting.plan_id != document.plan_id or meeting.date != meeting_date):
+        raise ValidationError("Godkendelsen hører ikke til dette bestyrelsesmøde.")
     locked = _locked(document)
     if locked.status != DocumentStatus.SUBMITTED:
         raise ValidationError("Kun et dokument, der er sendt til behandling i bestyrelsen, kan godkendes.")
@@ -129,7 +135,8 @@ def document_approve(*, document: Document, by: AbstractBaseUser, meeting_date: 
     if errors:
         raise ValidationError(errors)
     _refuse_on_errors(locked, "godkendes")
-    approval = _freeze(locked, by=by, meeting_date=meeting_date, referat=referat, previous=previous)
+    approval = _freeze(locked, by=by, meeting_date=meeting_date, referat=referat, previous=previous,
+                       meeting=meeting)
     _save_status(locked, DocumentStatus.DRAFT, document)
     notices.approved(approval, locked)
     return approval
@@ -157,7 +164,7 @@ def approval_record_external(*, document: Document, recorded_by: AbstractBaseUse
 
 
 def _freeze(document: Document, *, by: AbstractBaseUser, meeting_date: date, referat: str,
-            previous: Approval | None, approved_by_name: str = "") -> Approval:
+            previous: Approval | None, approved_by_name: str = "", meeting: BoardMeeting | None = None) -> Approval:
     """Save the snapshot of ``document`` as its next approved version."""
     is_sub = isinstance(document, SubAgreement)
     data = snapshots.document_snapshot(document)
@@ -178,6 +185,7 @@ def _freeze(document: Document, *, by: AbstractBaseUser, meeting_date: date, ref
         title=str(document),
         data=data,
         content_hash=content_hash,
+        meeting=meeting,
         meeting_date=meeting_date,
         referat=referat.strip(),
         approved_at=timezone.now(),
@@ -212,3 +220,99 @@ def strategic_agreement_record_lbf_approval(*, approval: Approval, by: AbstractB
     approval.lbf_recorded_by = by
     approval.save()
     return approval
+
+
+# --- Bestyrelsesmøder ----------------------------------------------------------------------------------
+
+def _refuse_once_approved(meeting: BoardMeeting, what: str) -> None:
+    if meeting.approvals.exists():
+        raise ValidationError(f"{what} kan ikke ændres, efter bestyrelsen har godkendt dokumenterne på mødet.")
+
+
+@transaction.atomic
+def meeting_create(*, plan: Plan, by: AbstractBaseUser, date: date, place: str, referat: str = "") -> BoardMeeting:
+    """A new bestyrelsesmøde of the plan, with an empty agenda (secretariat)."""
+    permissions.require(by, permissions.MANAGE_MEETINGS, plan)
+    meeting = BoardMeeting(plan=plan, date=date, place=place.strip(), referat=referat.strip(), created_by=by)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: BoardMeeting, by: AbstractBaseUser, date: date, place: str,
+                   referat: str) -> BoardMeeting:
+    """Change the meeting's date, place and referat (secretariat). The date is fixed once documents were
+    approved on the meeting: their approvals carry it."""
+    permissions.require(by, permissions.MANAGE_MEETINGS, meeting.plan)
+    meeting = BoardMeeting.objects.select_for_update().select_related("plan").get(pk=meeting.pk)
+    if date != meeting.date:
+        _refuse_once_approved(meeting, "Mødets dato")
+    meeting.date = date
+    meeting.place = place.strip()
+    meeting.referat = referat.strip()
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def agenda_documents(meeting: BoardMeeting) -> list[Document]:
+    """The documents on the meeting's agenda, in agenda order."""
+    items = meeting.agenda_items.select_related("sub_agreement__focus_area", "sub_agreement__plan",
+                                                "strategic_agreement__plan").order_by("order", "id")
+    return [item.document for item in items]
+
+
+@transaction.atomic
+def meeting_agenda_set(*, meeting: BoardMeeting, by: AbstractBaseUser, documents: Sequence[Document]) -> BoardMeeting:
+    """Replace the meeting's agenda with ``documents``, in this order (secretariat).
+
+    Only the plan's own documents that are sent to the bestyrelse can be put on the agenda; a document
+    already on it stays even if it was sent back in the meantime (it cannot be approved until it is sent
+    again). The agenda is fixed once its documents were approved.
+    """
+    permissions.require(by, permissions.MANAGE_MEETINGS, meeting.plan)
+    meeting = BoardMeeting.objects.select_for_update().select_related("plan").get(pk=meeting.pk)
+    current = {(type(item.document), item.document.pk): item
+               for item in meeting.agenda_items.select_related("sub_agreement", "strategic_agreement")
+               .order_by("order", "id")}
+    unique: dict[tuple[type, int], Document] = {}
+    for document in documents:
+        unique.setdefault((type(document), document.pk), document)
+    if list(unique) == list(current):
+        return meeting  # unchanged
+    _refuse_once_approved(meeting, "Dagsordenen")
+    errors: list[str] = []
+    for key, document in unique.items():
+        if document.plan_id != meeting.plan_id:
+            errors.append(f"»{document}« hører ikke til helhedsplanen.")
+        elif key not in current and document.status != DocumentStatus.SUBMITTED:
+            errors.append(f"»{document}« er ikke sendt til behandling i bestyrelsen og kan derfor ikke komme på "
+                          f"dagsordenen.")
+    if errors:
+        raise ValidationError(errors)
+    for key, item in current.items():
+        if key not in unique:
+            item.delete()
+    for position, (key, document) in enumerate(unique.items(), start=1):
+        item = current.get(key) or AgendaItem(
+            meeting=meeting, sub_agreement=document if isinstance(document, SubAgreement) else None,
+            strategic_agreement=document if isinstance(document, StrategicAgreement) else None)
+        if item.pk is None or item.order != position:
+            item.order = position
+            item.full_clean()
+            item.save()
+    return meeting
+
+
+def meeting_approval_blockers(meeting: BoardMeeting) -> list[str]:
+    """Why the documents on the meeting's agenda cannot be approved now (none: they can be tried; each
+    document is checked when it is approved)."""
+    errors: list[str] = []
+    if meeting.approvals.exists():
+        errors.append("Dokumenterne på dagsordenen er allerede godkendt på dette møde.")
+    elif not meeting.agenda_items.exists():
+        errors.append("Dagsordenen har ingen dokumenter til godkendelse.")
+    if meeting.date > timezone.localdate():
+        errors.append(f"Dokumenterne kan først godkendes på mødedagen ({format_date(meeting.date)}).")
+    return errors

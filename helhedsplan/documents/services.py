@@ -14,21 +14,24 @@ every app server when REDIS_URL is set): losing it costs at most one render more
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django_tasks import task
 
-from agreements import revisions
+from agreements import permissions, revisions
 from agreements.models import StrategicAgreement, SubAgreement
+from agreements.services import VersionConflict
 from helhedsplan.approvals import services as approval_services
-from helhedsplan.approvals.models import Approval
+from helhedsplan.approvals.models import Approval, BoardMeeting
 from helhedsplan.approvals.state import document_state
 
 from . import builders, pdf
@@ -118,17 +121,58 @@ def approval_fill_pdf(*, approval: Approval) -> bool:
 
 @transaction.atomic
 def document_approve(*, document: SubAgreement | StrategicAgreement, by: AbstractBaseUser, meeting_date: date,
-                     referat: str, expected_version: int | None = None) -> Approval:
+                     referat: str, expected_version: int | None = None,
+                     meeting: BoardMeeting | None = None) -> Approval:
     """The bestyrelse approves a submitted document: the frozen snapshot and the approved document's
     HTML, together; its PDF is rendered by the worker once the approval is committed."""
     approval = approval_services.document_approve(document=document, by=by, meeting_date=meeting_date,
-                                                  referat=referat, expected_version=expected_version)
+                                                  referat=referat, expected_version=expected_version,
+                                                  meeting=meeting)
     related = ["plan", "focus_area"] if isinstance(document, SubAgreement) else ["plan"]
     current = type(document).objects.select_related(*related).get(pk=document.pk)
     Approval.objects.filter(pk=approval.pk, html="").update(html=document_html(current))
     transaction.on_commit(partial(approval_pdf_enqueue, approval))
     approval.refresh_from_db()
     return approval
+
+
+@transaction.atomic
+def meeting_approve_agenda(*, meeting: BoardMeeting, by: AbstractBaseUser, referat: str,
+                           expected_versions: Mapping[int, int] | None = None) -> list[Approval]:
+    """The bestyrelse approves every document on the meeting's agenda at once, all or nothing.
+
+    Each document is approved as ``document_approve`` approves one, with the meeting, its date and
+    ``referat`` (which becomes the meeting's referat). ``expected_versions`` maps agenda item ids to the
+    document versions the approver looked at. If any document cannot be approved (sent back, changed,
+    the plan's checks report errors), nothing is approved and the ValidationError names the document.
+    """
+    permissions.require(by, permissions.APPROVE, meeting.plan)
+    meeting = BoardMeeting.objects.select_for_update().select_related("plan").get(pk=meeting.pk)
+    referat = referat.strip()
+    errors = approval_services.meeting_approval_blockers(meeting)
+    if not referat:
+        errors.append("Skriv mødets referat, før dokumenterne godkendes.")
+    if errors:
+        raise ValidationError(errors)
+    meeting.referat = referat
+    meeting.full_clean()
+    meeting.save(update_fields=["referat"])
+    approvals: list[Approval] = []
+    items = meeting.agenda_items.select_related("sub_agreement__focus_area", "sub_agreement__plan",
+                                                "strategic_agreement__plan").order_by("order", "id")
+    for item in items:
+        document = item.document
+        try:
+            approvals.append(document_approve(
+                document=document, by=by, meeting_date=meeting.date, referat=referat, meeting=meeting,
+                expected_version=(expected_versions or {}).get(item.pk)))
+        except VersionConflict as exc:
+            raise ValidationError(f"Intet er godkendt: »{document}« er ændret, efter du åbnede dagsordenen. "
+                                  f"Se ændringerne igen, før I godkender.") from exc
+        except ValidationError as exc:
+            reasons = " ".join(exc.messages)
+            raise ValidationError(f"Intet er godkendt: »{document}« kan ikke godkendes. {reasons}") from exc
+    return approvals
 
 
 # --- Queueing and failures ----------------------------------------------------------------------------

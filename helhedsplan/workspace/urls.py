@@ -1,12 +1,14 @@
-"""The plan pages: dashboard, plan, delaftaler, the strategic agreement and the bestyrelse workflow."""
+"""The plan pages: dashboard, plan, delaftaler, the strategic agreement, the bestyrelse workflow and its
+meetings."""
 
 from django.urls import path
 
-from .views import dashboard, strategic, subagreements, workflow
+from .views import dashboard, meetings, strategic, subagreements, workflow
 
 plan = "planer/<slug:slug>/"
 sub = plan + "delaftaler/<slug:area>/"
 strategic_ = plan + "samarbejdsaftale/"
+meeting = plan + "bestyrelsesmoeder/<int:pk>/"
 
 urlpatterns = [
     path("", dashboard.plan_list, name="plan_list"),
@@ -39,4 +41,10 @@ urlpatterns = [
     path(strategic_ + "godkendelser/<int:number>/", workflow.approval_detail, name="strategic_approval"),
     path(strategic_ + "godkendelser/<int:number>/pdf/", workflow.approval_pdf, name="strategic_approval_pdf"),
     path(strategic_ + "godkendelser/<int:number>/lbf/", workflow.lbf_approval, name="strategic_lbf_approval"),
+    # Bestyrelsesmøder
+    path(plan + "bestyrelsesmoeder/", meetings.meeting_list, name="meeting_list"),
+    path(plan + "bestyrelsesmoeder/nyt/", meetings.meeting_edit, name="meeting_new"),
+    path(meeting, meetings.meeting_detail, name="meeting_detail"),
+    path(meeting + "rediger/", meetings.meeting_edit, name="meeting_edit"),
+    path(meeting + "godkend/", meetings.meeting_approve, name="meeting_approve"),
 ]

@@ -24,15 +24,16 @@ EDIT_URLS = {
     "agreements:activity_edit", "agreements:activity_restore", "agreements:subagreement_submit",
     "agreements:strategic_edit", "agreements:strategic_submit", "agreements:strategic_lbf_approval",
     "agreements:milestone_new", "agreements:milestone_edit", "agreements:milestone_delete",
-    "agreements:public_settings",
+    "agreements:public_settings", "agreements:meeting_new", "agreements:meeting_edit",
 }
-APPROVE_URLS = {"agreements:subagreement_approve", "agreements:strategic_approve"}
+APPROVE_URLS = {"agreements:subagreement_approve", "agreements:strategic_approve", "agreements:meeting_approve"}
 COMMENT_URLS = {"agreements:plan_comment", "agreements:subagreement_comment", "agreements:subagreement_return",
                 "agreements:strategic_return"}
 POST_ONLY = {"agreements:activity_restore", "agreements:subagreement_submit", "agreements:subagreement_return",
              "agreements:subagreement_approve", "agreements:strategic_submit", "agreements:strategic_return",
              "agreements:strategic_approve", "agreements:strategic_lbf_approval", "agreements:plan_comment",
-             "agreements:subagreement_comment", "agreements:plan_export", "agreements:milestone_delete"}
+             "agreements:subagreement_comment", "agreements:plan_export", "agreements:milestone_delete",
+             "agreements:meeting_approve"}
 # POST-only actions every reader of the plan may take (an export changes nothing in the plan).
 READER_POSTS = {"agreements:plan_export"}
 # The public page needs no login; a plan that has not opted in answers 404 to everybody.
@@ -79,6 +80,7 @@ def sweep(ws):
     stored = default_storage.save(f"godkendelser/{ws.plan.pk}/test.pdf", ContentFile(b"%PDF-1.7 test"))
     Approval.objects.filter(plan=ws.plan).update(pdf=stored)
     milestone = Milestone.objects.create(plan=ws.plan, title="Lektiecafé Toften åbner", due_date=date(2023, 1, 1))
+    meeting = workflow.meeting_create(plan=ws.plan, by=ws.secretary, date=date(2024, 1, 5), place="Beboerhuset")
     doomed = Activity.objects.get(name="Familieklub")
     doomed_pk = doomed.pk
     doomed.delete()
@@ -94,6 +96,8 @@ def sweep(ws):
     for name, converters in plan_scoped_url_names():
         kwargs = {key: values[key] if key in values and (name.startswith("agreements:") or key in ("slug", "area"))
                   else _value_for(converter) for key, converter in converters.items()}
+        if name.startswith("agreements:meeting_") and "pk" in kwargs:
+            kwargs["pk"] = meeting.pk
         urls[name] = reverse(name, kwargs=kwargs)
     return urls
 
@@ -205,14 +209,14 @@ def test_only_staff_reach_the_admin(client, ws):
 
 PLAN_PERMISSIONS = (permissions.VIEW_PLAN, permissions.EDIT_PLAN, permissions.SUBMIT, permissions.RETURN_TO_DRAFT,
                     permissions.APPROVE, permissions.COMMENT, permissions.RECORD_LBF_APPROVAL,
-                    permissions.EXPORT_PLAN, permissions.ENTER_FOLLOWUP)
+                    permissions.EXPORT_PLAN, permissions.ENTER_FOLLOWUP, permissions.MANAGE_MEETINGS)
 ROLE_MATRIX = {
-    #            view   edit   submit return approve comment lbf-appr export followup
-    "secretary": (True, True, True, True, False, True, True, True, True),
-    "board": (True, False, False, True, True, True, False, True, False),
-    "lbf": (True, False, False, False, False, False, False, True, False),
-    "admin": (True, True, True, True, True, True, True, True, True),
-    "outsider": (False, False, False, False, False, False, False, False, False),
+    #            view   edit   submit return approve comment lbf-appr export followup meetings
+    "secretary": (True, True, True, True, False, True, True, True, True, True),
+    "board": (True, False, False, True, True, True, False, True, False, False),
+    "lbf": (True, False, False, False, False, False, False, True, False, False),
+    "admin": (True, True, True, True, True, True, True, True, True, True),
+    "outsider": (False, False, False, False, False, False, False, False, False, False),
 }
 
 

@@ -126,6 +126,8 @@ def test_approval_tells_the_secretariat_and_when_lbf_must_approve(ws):
 
 
 def test_a_comment_tells_the_plans_other_members(ws, client):
+    ws.plan.name = "Tryg & Toften"
+    ws.plan.save()
     client.force_login(ws.board)
     url = reverse("agreements:subagreement_comment", kwargs={"slug": ws.plan.slug,
                                                              "area": ws.sub_agreement.focus_area.slug})
@@ -134,6 +136,7 @@ def test_a_comment_tells_the_plans_other_members(ws, client):
     run_worker()
     assert sent_to(ws.board) == []
     [message] = sent_to(ws.secretary)
+    assert message.subject.endswith("– Tryg & Toften"), "subjects are plain text"
     assert "Husk <b>lektiecaféen</b>." in message.body
     assert "Husk &lt;b&gt;lektiecaféen&lt;/b&gt;." in message.alternatives[0].content, "escaped in HTML"
     assert sent_to(ws.outsider) == [], "members of other plans hear nothing"
