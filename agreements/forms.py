@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory, modelformset_factory
 
@@ -12,16 +14,18 @@ from .models import (
     Contact,
     FocusArea,
     HousingArea,
+    HousingDepartment,
     Milestone,
     Organisation,
     Plan,
     PlanFocusArea,
+    Pulje,
     StaffResource,
     StrategicAgreement,
     SubAgreement,
     SubAgreementParty,
 )
-from .services import ChildChanges
+from .services import ChildChanges, DepartmentInput, HousingAreaInput
 
 
 class DateInput(forms.DateInput):
@@ -319,3 +323,117 @@ class FollowupDateForm(forms.ModelForm):
         model = Plan
         fields = ["followup_day", "followup_month"]
         labels = {"followup_day": "Dag", "followup_month": "Måned"}
+
+
+# --- A new plan -----------------------------------------------------------------------------------
+
+class PlanPuljeForm(forms.Form):
+    """The first step of a new plan: its pulje decides the period and the indsatsområder to choose from."""
+
+    pulje = forms.ModelChoiceField(label="Pulje", queryset=Pulje.objects.all(), to_field_name="code", empty_label=None)
+
+
+class PlanCreateForm(forms.Form):
+    name = forms.CharField(label="Navn på indsatsen", max_length=200)
+    start_date = forms.DateField(label="Gælder fra", widget=DateInput())
+    end_date = forms.DateField(label="Gælder til", widget=DateInput())
+    lbf_journal_number = forms.CharField(label="LBF journalnummer", max_length=50, required=False)
+    administrating_organisation = forms.ModelChoiceField(
+        label="Administrerende boligorganisation", queryset=Organisation.objects.filter(kind=Organisation.Kind.HOUSING))
+    municipality = forms.ModelChoiceField(
+        label="Kommune", queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY))
+    focus_areas = forms.ModelMultipleChoiceField(
+        label="Indsatsområder", queryset=FocusArea.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text="Planen får en delaftale pr. valgt indsatsområde og LBF's overordnede mål med de faste indikatorer.")
+
+    def __init__(self, *args, pulje: Pulje, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pulje = pulje
+        self.fields["focus_areas"].queryset = pulje.focus_areas.order_by("order", "name")
+        self.fields["start_date"].help_text = (
+            f"Planen skal begynde i puljens år, {pulje.first_year}–{pulje.last_year}.")
+
+
+_DEPARTMENT_LINE = re.compile(r"^(?:afd(?:eling)?\.?\s*)?(\S+)\s*(.*)$", re.IGNORECASE)
+DEPARTMENT_NUMBER_MAX_LENGTH = HousingDepartment._meta.get_field("number").max_length
+DEPARTMENT_NAME_MAX_LENGTH = HousingDepartment._meta.get_field("name").max_length
+
+
+def parse_departments(text: str) -> list[tuple[str, str]]:
+    """Afdelinger typed one per line as "afdelingsnummer navn" ("12 Parkvænget", "afd. 12 Parkvænget")
+    → [(number, name)]; raises ValidationError naming each bad line."""
+    departments: list[tuple[str, str]] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        match = _DEPARTMENT_LINE.match(line.strip())
+        if not line.strip() or match is None:
+            continue
+        number, name = match.group(1), match.group(2).strip()
+        if len(number) > DEPARTMENT_NUMBER_MAX_LENGTH:
+            problems.append(f"Linje {line_number}: afdelingsnummeret »{number}« er for langt "
+                            f"(højst {DEPARTMENT_NUMBER_MAX_LENGTH} tegn). Skriv nummeret først, så navnet.")
+        elif len(name) > DEPARTMENT_NAME_MAX_LENGTH:
+            problems.append(f"Linje {line_number}: navnet er for langt (højst {DEPARTMENT_NAME_MAX_LENGTH} tegn).")
+        elif number.casefold() in seen:
+            problems.append(f"Linje {line_number}: afdeling {number} står der allerede.")
+        else:
+            seen.add(number.casefold())
+            departments.append((number, name))
+    if problems:
+        raise forms.ValidationError(problems)
+    return departments
+
+
+class HousingAreaForm(forms.Form):
+    """A boligområde of a new plan; its afdelinger as lines of text."""
+
+    name = forms.CharField(label="Boligområdets navn", max_length=200)
+    organisation = forms.ModelChoiceField(
+        label="Afdelingernes boligorganisation", required=False,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.HOUSING),
+        empty_label="Den administrerende boligorganisation")
+    departments = forms.CharField(
+        label="Afdelinger", required=False, widget=_textarea(3),
+        help_text="Én afdeling pr. linje: afdelingsnummer og navn, f.eks. »12 Parkvænget«.")
+
+    def clean_departments(self) -> list[tuple[str, str]]:
+        return parse_departments(self.cleaned_data.get("departments", ""))
+
+
+class HousingAreaBaseFormSet(SharedChoicesMixin, forms.BaseFormSet):
+    default_error_messages = {"too_few_forms": "Angiv mindst ét boligområde."}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Fjern"
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        names: set[str] = set()
+        for form in self.kept_forms():
+            name = form.cleaned_data["name"].strip()
+            if name.casefold() in names:
+                raise forms.ValidationError(f"To boligområder hedder »{name}«.")
+            names.add(name.casefold())
+
+    def kept_forms(self) -> list[forms.Form]:
+        return [form for form in self.forms if form.has_changed() and not self._should_delete_form(form)]
+
+    def housing_areas(self, *, default_organisation: Organisation) -> list[HousingAreaInput]:
+        """The boligområder typed, for ``services.plan_create`` (call after ``is_valid()``)."""
+        areas = []
+        for form in self.kept_forms():
+            organisation = form.cleaned_data["organisation"] or default_organisation
+            areas.append(HousingAreaInput(
+                name=form.cleaned_data["name"],
+                departments=[DepartmentInput(number=number, name=name, organisation=organisation)
+                             for number, name in form.cleaned_data["departments"]],
+            ))
+        return areas
+
+
+HousingAreaFormSet = forms.formset_factory(HousingAreaForm, formset=HousingAreaBaseFormSet, extra=0, min_num=1,
+                                           validate_min=True, can_delete=True)

@@ -2,7 +2,8 @@
 
 Roles: a plan's **sekretariat** edits the plan and sends documents to the bestyrelse; its
 **bestyrelse** reads, comments and approves; the **LBF** group (Landsbyggefonden) reads and exports
-every plan; **superusers** (administrators) may do everything (Django grants an active superuser every
+every plan; members of the **Planoprettere** group start new plans; **superusers** (administrators) may
+do everything (Django grants an active superuser every
 permission). Only staff users reach the admin (Django's own ``is_staff`` check).
 
 Views ask ``request.user.has_perm(PERMISSION, obj)`` (or ``get_plan_access``), templates
@@ -27,6 +28,7 @@ from .models import Activity, AgreementParty, Contact, Organisation, Plan, PlanM
 User = AbstractBaseUser | AnonymousUser
 
 LBF_GROUP = "LBF"
+PLAN_CREATORS_GROUP = "Planoprettere"  # may start new plans (the group is created by a migration)
 
 # Plan-scoped permissions (object: a Plan).
 VIEW_PLAN = "plan.view"
@@ -38,8 +40,10 @@ COMMENT = "plan.comment"
 RECORD_LBF_APPROVAL = "plan.record_lbf_approval"
 EXPORT_PLAN = "plan.export"          # request an LBF-udtræk of the plan
 ENTER_FOLLOWUP = "plan.enter_followup"  # annual indicator values
+MANAGE_TEAM = "plan.manage_team"     # invite members, send invitations again, withdraw them, remove members
 MANAGE_MEETINGS = "plan.manage_meetings"  # bestyrelsesmøder: create, edit, set the agenda
 # Not plan-scoped.
+CREATE_PLAN = "plan.create"          # start a new helhedsplan (its creator joins its sekretariat)
 LBF_OVERVIEW = "lbf.overview"        # every plan's status; export of several or all plans
 VIEW_EXPORT = "lbf.view_export"      # object: an LBF-udtræk (its status page)
 DOWNLOAD_EXPORT = "lbf.download_export"  # object: an LBF-udtræk
@@ -49,6 +53,7 @@ EDIT_PARTNER = "shared.edit_partner"  # object: an Organisation or a Contact
 ADMIN_SITE = "site.admin"            # the link to Django's admin (which checks ``is_staff`` itself)
 
 REFUSALS = {
+    CREATE_PLAN: "Kun planoprettere kan oprette nye helhedsplaner.",
     EDIT_PLAN: "Kun planens sekretariat kan redigere.",
     SUBMIT: "Kun planens sekretariat kan sende dokumenter til bestyrelsen.",
     RETURN_TO_DRAFT: "Kun planens sekretariat og bestyrelse kan sende et dokument tilbage til kladde.",
@@ -56,9 +61,11 @@ REFUSALS = {
     COMMENT: "Kun planens sekretariat og bestyrelse kan skrive kommentarer.",
     RECORD_LBF_APPROVAL: "Kun planens sekretariat kan registrere LBF's godkendelse.",
     ENTER_FOLLOWUP: "Kun planens sekretariat kan indtaste opfølgning.",
+    MANAGE_TEAM: "Kun planens sekretariat kan invitere og fjerne medlemmer.",
     MANAGE_MEETINGS: "Kun planens sekretariat kan oprette og redigere bestyrelsesmøder.",
     LBF_OVERVIEW: "Oversigten er for Landsbyggefonden.",
-    CREATE_SHARED: "Kun sekretariatsmedlemmer kan oprette organisationer, kontaktpersoner og klausuler.",
+    CREATE_SHARED: "Kun sekretariatsmedlemmer og planoprettere kan oprette organisationer, kontaktpersoner og "
+                   "klausuler.",
     EDIT_CLAUSE: "Kun den, der har oprettet klausulen, kan redigere den.",
     EDIT_PARTNER: "Kun sekretariatet for en plan, der bruger den, kan redigere den.",
 }
@@ -97,6 +104,13 @@ def _in_lbf_group(user: User) -> bool:
 def is_lbf(user: User) -> bool:
     """Member of Landsbyggefonden's group."""
     return _active(user) and _remembered(user, "lbf", lambda: _in_lbf_group(user))
+
+
+@rules.predicate
+def is_plan_creator(user: User) -> bool:
+    """Member of the group that may start new plans."""
+    return _active(user) and _remembered(
+        user, "plan_creator", lambda: user.groups.filter(name=PLAN_CREATORS_GROUP).exists())
 
 
 @rules.predicate
@@ -170,11 +184,14 @@ rules.add_perm(COMMENT, is_secretariat | is_board)
 rules.add_perm(RECORD_LBF_APPROVAL, is_secretariat)
 rules.add_perm(EXPORT_PLAN, can_see_plan)
 rules.add_perm(ENTER_FOLLOWUP, is_secretariat)
+rules.add_perm(MANAGE_TEAM, is_secretariat)
 rules.add_perm(MANAGE_MEETINGS, is_secretariat)
 rules.add_perm(LBF_OVERVIEW, is_lbf)
 rules.add_perm(VIEW_EXPORT, requested_export)
 rules.add_perm(DOWNLOAD_EXPORT, may_download_export)
-rules.add_perm(CREATE_SHARED, is_in_any_secretariat)
+rules.add_perm(CREATE_PLAN, is_admin | is_plan_creator)
+# A plan creator names the plan's organisations before the plan (and so its sekretariat) exists.
+rules.add_perm(CREATE_SHARED, is_in_any_secretariat | is_plan_creator)
 rules.add_perm(EDIT_CLAUSE, created_clause & is_in_any_secretariat)
 rules.add_perm(EDIT_PARTNER, may_edit_partner)
 rules.add_perm(ADMIN_SITE, rules.is_staff)

@@ -6,7 +6,7 @@ Each validates with ``full_clean()`` and runs in one transaction, so forms, admi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypedDict, Unpack
@@ -15,19 +15,26 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils.text import slugify
 
+from . import permissions
 from .models import (
     Activity,
     Clause,
     Comment,
     Contact,
     FocusArea,
+    HousingArea,
+    HousingDepartment,
     Organisation,
     Plan,
     PlanFocusArea,
+    PlanMembership,
+    Pulje,
     StrategicAgreement,
     SubAgreement,
 )
+from .signals import plan_created
 
 
 class SubAgreementFields(TypedDict, total=False):
@@ -71,6 +78,105 @@ class StrategicAgreementFields(TypedDict, total=False):
 def _apply(instance: Any, fields: Mapping[str, Any]) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
+
+
+# --- A new plan ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DepartmentInput:
+    """A boligafdeling of a new plan's boligområde."""
+
+    number: str
+    organisation: Organisation
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class HousingAreaInput:
+    """A boligområde of a new plan with its afdelinger."""
+
+    name: str
+    departments: Sequence[DepartmentInput] = ()
+
+
+_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+SLUG_MAX_LENGTH = Plan._meta.get_field("slug").max_length
+
+
+def plan_slug_for(name: str) -> str:
+    """A free URL name for a plan called ``name``: "Fælles Fremtid" → ``faelles-fremtid`` (then -2, -3 …)."""
+    base = slugify(name.translate(_DANISH_LETTERS))[:SLUG_MAX_LENGTH - 4].strip("-") or "helhedsplan"
+    taken = set(Plan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _check_new_plan(*, pulje: Pulje, start_date: date, end_date: date, focus_areas: Sequence[FocusArea],
+                    housing_areas: Sequence[HousingAreaInput]) -> None:
+    errors: dict[str, list[str]] = {}
+    if not pulje.first_year <= start_date.year <= pulje.last_year:
+        # A plan granted in the pulje's last year runs past it, so only the start is bound to the pulje.
+        errors.setdefault("start_date", []).append(
+            f"En plan i {pulje} skal begynde i årene {pulje.first_year}–{pulje.last_year}.")
+    if end_date < start_date:
+        errors.setdefault("end_date", []).append("Slutdatoen skal ligge efter startdatoen.")
+    if not focus_areas:
+        errors.setdefault("focus_areas", []).append("Vælg mindst ét indsatsområde.")
+    if any(area.pulje_id != pulje.pk for area in focus_areas):
+        errors.setdefault("focus_areas", []).append("Indsatsområderne skal høre til den valgte pulje.")
+    names = [area.name.strip().casefold() for area in housing_areas]
+    if len(names) != len(set(names)):
+        errors.setdefault("housing_areas", []).append("To boligområder har samme navn.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def plan_create(*, by: AbstractBaseUser, name: str, pulje: Pulje, start_date: date, end_date: date,
+                focus_areas: Sequence[FocusArea], administrating_organisation: Organisation | None = None,
+                municipality: Organisation | None = None, lbf_journal_number: str = "",
+                housing_areas: Sequence[HousingAreaInput] = ()) -> Plan:
+    """Start a helhedsplan: the plan with its indsatsområder and boligområder, the strategic agreement,
+    one delaftale per indsatsområde, and whatever the apps above add to a new plan (``plan_created``:
+    LBF's overordnede mål with the faste indikatorer). ``by`` needs ``CREATE_PLAN`` and becomes the
+    plan's first sekretariat member; the plan's history names them as its creator."""
+    permissions.require(by, permissions.CREATE_PLAN)
+    _check_new_plan(pulje=pulje, start_date=start_date, end_date=end_date, focus_areas=focus_areas,
+                    housing_areas=housing_areas)
+    plan = Plan(
+        name=name.strip(), slug=plan_slug_for(name), pulje=pulje, start_date=start_date, end_date=end_date,
+        area_name=", ".join(area.name.strip() for area in housing_areas),
+        lbf_journal_number=lbf_journal_number.strip(),
+        administrating_organisation=administrating_organisation, municipality=municipality,
+    )
+    plan.full_clean()
+    plan._history_user = by  # also when called outside a request (the history middleware's user)
+    plan.save()
+
+    ordered = sorted(focus_areas, key=lambda area: (area.order, area.name))
+    for order, focus_area in enumerate(ordered, start=1):
+        plan_focus_area_add(plan=plan, focus_area=focus_area, order=order)
+    for order, item in enumerate(housing_areas, start=1):
+        area = HousingArea(plan=plan, name=item.name.strip(), order=order)
+        area.full_clean()
+        area.save()
+        for department in item.departments:
+            row = HousingDepartment(housing_area=area, organisation=department.organisation,
+                                    number=department.number.strip(), name=department.name.strip())
+            row.full_clean()
+            row.save()
+    strategic_agreement_get_or_create(plan=plan)
+    for order, focus_area in enumerate(ordered, start=1):
+        subagreement_create(plan=plan, focus_area=focus_area, order=order)
+    membership = PlanMembership(user=by, plan=plan, role=PlanMembership.Role.SECRETARIAT)
+    membership.full_clean()
+    membership._history_user = by
+    membership.save()
+    plan_created.send(sender=Plan, plan=plan, by=by)
+    return plan
 
 
 @transaction.atomic

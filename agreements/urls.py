@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from .views import clauses, milestones, partners, plan_settings
+from .views import clauses, milestones, partners, plan_settings, plans
 
 plan = "planer/<slug:slug>/"
 
 urlpatterns = [
+    path("ny-helhedsplan/", plans.plan_new, name="plan_new"),
     path(plan + "milepaele/", milestones.milestone_list, name="milestone_list"),
     path(plan + "milepaele/ny/", milestones.milestone_edit, name="milestone_new"),
     path(plan + "milepaele/<int:milestone>/", milestones.milestone_edit, name="milestone_edit"),

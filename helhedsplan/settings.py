@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "helhedsplan.approvals",
     "helhedsplan.documents",
     "helhedsplan.lbf",
+    "helhedsplan.accounts",
+    "helhedsplan.team",
     "helhedsplan.reminders",
     "helhedsplan.workspace",
 ]
@@ -210,11 +212,14 @@ MEETING_AGENDA_DAYS = env.int("MEETING_AGENDA_DAYS", default=7)
 # usernames, lock the address (password spraying). Both count within AXES_COOLOFF_TIME hours and lock
 # for as long; a Danish page explains why. helhedsplan/throttling.py gives the address its own limit.
 # An administrator lifts locks with ``manage.py axes_reset`` (or axes_reset_ip / axes_reset_username).
+# Users log in with their username or e-mail address (helhedsplan.accounts.backends); axes counts the
+# attempts of one person under one name, whichever of the two (in whatever letter case) was typed.
 AUTHENTICATION_BACKENDS = [
     "helhedsplan.throttling.LoginThrottlingBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "helhedsplan.accounts.backends.EmailOrUsernameBackend",
 ]
+AXES_USERNAME_CALLABLE = "helhedsplan.accounts.backends.throttling_username"
 AXES_HANDLER = "helhedsplan.throttling.LoginThrottlingHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from agreements import urls as agreement_urls
+from helhedsplan.accounts import urls as account_urls
 from helhedsplan.lbf import urls as lbf_urls
 from helhedsplan.views import healthz
 from helhedsplan.workspace import urls as workspace_urls
@@ -14,8 +14,8 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include(account_urls.auth_urlpatterns)),
+    path("", include(account_urls)),
     # The plan pages keep one URL namespace ("agreements") across the layers that serve them.
     path("", include(([*agreement_urls.urlpatterns, *workspace_urls.urlpatterns, *lbf_urls.urlpatterns],
                       "agreements"))),
@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("helhedsplan.documents.urls")),
     path("", include("helhedsplan.notifications.urls")),
+    path("", include("helhedsplan.team.urls")),
 ]

@@ -17,7 +17,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from agreements import plan_settings, services
 from agreements.models import Clause, FocusArea, Milestone, Organisation, PlanMembership
-from agreements.permissions import LBF_GROUP
+from agreements.permissions import LBF_GROUP, PLAN_CREATORS_GROUP
 from budgets.models import BudgetLine, PendingBudgetImport
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
@@ -26,6 +26,8 @@ from helhedsplan.approvals.models import Approval, BoardMeeting
 from helhedsplan.lbf.models import LbfExport
 from helhedsplan.notifications.models import Kind
 from helhedsplan.notifications.services import unsubscribe_token
+from helhedsplan.team.models import Invitation
+from helhedsplan.team.services import invitation_token
 from tests.factories.agreements import (
     ActivityFactory,
     AgreementPartyFactory,
@@ -47,6 +49,7 @@ from tests.factories.agreements import (
 from tests.factories.approvals import AgendaItemFactory, BoardMeetingFactory
 from tests.factories.budgets import BudgetFactory, BudgetFootnoteFactory, BudgetLineFactory
 from tests.factories.indicators import IndicatorFactory, IndicatorValueFactory, SubGoalFactory
+from tests.factories.team import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +112,9 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
             activity = sub_agreement.activities.order_by("order", "id")[index]
             activity.contacts.add(contact)
             activity.responsible_organisations.add(partner)
+    for _ in range(size):
+        PlanMembershipFactory(plan=plan, role=PlanMembership.Role.BOARD)
+        InvitationFactory(plan=plan, invited_by=user)
     lbf_user = UserFactory(username=lbf_username(plan))
     lbf_user.groups.add(Group.objects.get_or_create(name=LBF_GROUP)[0])
     for _ in range(size):
@@ -233,6 +239,17 @@ def pages(plan, sub_agreement) -> dict[str, str]:
             unsubscribe_token(kinds=[Kind.COMMENT], email="modtager@example.dk")]),
         "login": reverse("login"),
         "healthz": reverse("healthz"),
+        "new plan": reverse("agreements:plan_new") + "?pulje=2019-26",
+        "team": reverse("team:team", kwargs=plan_kw),
+        "invitation": reverse("team:accept", kwargs={
+            "token": invitation_token(Invitation.objects.filter(plan=plan).order_by("pk").first())}),
+        "profile": reverse("accounts:profile"),
+        "password change": reverse("password_change"),
+        "password change done": reverse("password_change_done"),
+        "password reset": reverse("password_reset"),
+        "password reset sent": reverse("password_reset_done"),
+        "password reset link": reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "forkert"}),
+        "password reset complete": reverse("password_reset_complete"),
     }
 
 
@@ -245,12 +262,16 @@ NOT_PAGES = {
     "agreements:strategic_lbf_approval", "agreements:plan_export", "agreements:milestone_delete",
     "agreements:meeting_approve",
     "budgets:upload", "logout", "notifications:open", "notifications:mark_all_read",
+    "team:invite", "team:resend", "team:withdraw", "team:remove",
     "agreements:subagreement_approval_pdf", "agreements:strategic_approval_pdf",
     "documents:milestone_document_pdf", "agreements:lbf_export_download",
     "documents:samarbejdsaftale_pdf", "documents:delaftale_pdf", "documents:budget_pdf", "documents:samlet_pdf",
 }
-ANONYMOUS_PAGES = {"public plan", "login", "healthz", "unsubscribe"}
+ANONYMOUS_PAGES = {"public plan", "login", "healthz", "password reset", "password reset sent",
+                   "password reset link", "password reset complete", "invitation",
+                   "unsubscribe"}
 LBF_PAGES = {"lbf overview", "exports", "export status"}
+CREATOR_PAGES = {"new plan"}
 
 
 def log_in(client, plan, user, name: str) -> None:
@@ -259,6 +280,10 @@ def log_in(client, plan, user, name: str) -> None:
         client.logout()
     elif name in LBF_PAGES:
         client.force_login(type(user).objects.get(username=lbf_username(plan)))
+    elif name in CREATOR_PAGES:
+        creator, _ = type(user).objects.get_or_create(username="planopretter")
+        creator.groups.add(Group.objects.get_or_create(name=PLAN_CREATORS_GROUP)[0])
+        client.force_login(creator)
     else:
         client.force_login(user)
 
@@ -301,6 +326,8 @@ MAX_QUERIES = {
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
     "notifications": 6, "notification preferences": 6, "unsubscribe": 2,
     "login": 3, "healthz": 2,
+    "new plan": 12, "team": 8, "invitation": 3, "profile": 5, "password change": 4, "password change done": 4,
+    "password reset": 2, "password reset sent": 2, "password reset link": 2, "password reset complete": 2,
 }
 
 

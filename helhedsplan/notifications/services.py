@@ -226,7 +226,7 @@ def _retry_or_fail(rows: QuerySet[Notification], attempts: int, error: Exception
 def notification_send(*, notification_id: int) -> str:
     """Send one notification now (the background task's body); returns its status afterwards."""
     with transaction.atomic():
-        notification = (Notification.objects.select_for_update().select_related("user")
+        notification = (Notification.objects.select_for_update(of=("self",)).select_related("user")
                         .filter(pk=notification_id).first())
         if notification is None or notification.status != Notification.Status.PENDING:
             return notification.status if notification else "slettet"
@@ -252,7 +252,7 @@ def digest_send(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
     """Send the user's waiting daily notifications as one e-mail; returns how many it held."""
     now = now or timezone.now()
     with transaction.atomic():
-        rows = Notification.objects.select_for_update().filter(
+        rows = Notification.objects.select_for_update(of=("self",)).filter(
             user=user, delivery=Delivery.DAILY, status=Notification.Status.PENDING, created_at__lte=now)
         items = list(rows.select_related("plan").order_by("created_at", "pk"))
         if not items:

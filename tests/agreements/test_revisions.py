@@ -17,6 +17,7 @@ from agreements.models import Clause, Contact, DocumentStatus, FocusArea, Organi
 from budgets.content import BudgetContent, LineData
 from budgets.models import BudgetLine, ExpenseType
 from budgets.services import budget_replace
+from helhedsplan.accounts.models import Profile
 from indicators.models import StandardGoal, StandardIndicator
 from tests.factories.agreements import (
     ActivityFactory,
@@ -59,7 +60,7 @@ def global_part(token_string: str) -> str:
 def test_every_watched_model_is_either_plan_data_or_deliberately_shared():
     """A new model must reach its plan through a foreign key, or be added here as shared data."""
     shared = {Pulje, FocusArea, Organisation, Contact, Clause, ExpenseType, StandardGoal, StandardIndicator,
-              get_user_model(), Group}
+              get_user_model(), Group, Profile}
     assert revisions._SHARED == shared
     user_data = [model for model in apps.get_models()
                  if hasattr(model, "history") and not model.__name__.startswith("Historical")]

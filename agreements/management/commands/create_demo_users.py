@@ -6,17 +6,17 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.models import Plan, PlanMembership
-from agreements.permissions import LBF_GROUP
+from agreements.permissions import LBF_GROUP, PLAN_CREATORS_GROUP
 
 DEMO_PASSWORD = "helhedsplan"
 
-# username, full name, superuser, LBF group, memberships {plan slug: role}
+# username, full name, superuser, group, memberships {plan slug: role}
 DEMO_USERS = [
-    ("admin", "Administrator", True, False, {}),
-    ("sekretariat", "Sara Sekretariat", False, False,
+    ("admin", "Administrator", True, None, {}),
+    ("sekretariat", "Sara Sekretariat", False, PLAN_CREATORS_GROUP,
      {"en-faelles-indsats": "sekretariat", "amager": "sekretariat", "bispebjerg-udsatte-grupper": "sekretariat"}),
-    ("bestyrelse", "Bent Bestyrelse", False, False, {"en-faelles-indsats": "bestyrelse", "amager": "bestyrelse"}),
-    ("lbf", "Lise Landsbyggefonden", False, True, {}),
+    ("bestyrelse", "Bent Bestyrelse", False, None, {"en-faelles-indsats": "bestyrelse", "amager": "bestyrelse"}),
+    ("lbf", "Lise Landsbyggefonden", False, LBF_GROUP, {}),
 ]
 
 
@@ -27,8 +27,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not getattr(settings, "ALLOW_DEMO_USERS", False):
             raise CommandError("Demobrugere oprettes kun lokalt (DEBUG=1).")
         User = get_user_model()
-        lbf_group, _ = Group.objects.get_or_create(name=LBF_GROUP)
-        for username, full_name, superuser, lbf, memberships in DEMO_USERS:
+        for username, full_name, superuser, group, memberships in DEMO_USERS:
             first, _, last = full_name.partition(" ")
             user, created = User.objects.get_or_create(
                 username=username,
@@ -38,8 +37,8 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            if lbf:
-                user.groups.add(lbf_group)
+            if group:
+                user.groups.add(Group.objects.get_or_create(name=group)[0])
             for slug, role in memberships.items():
                 plan = Plan.objects.filter(slug=slug).first()
                 if plan:
