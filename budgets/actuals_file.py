@@ -21,6 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 import tablib
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -29,7 +31,7 @@ from agreements.models import FocusArea, Plan
 from helhedsplan.importing import read_xlsx_dataset
 from helhedsplan.uploads import ImportRefused, check_import_file, format_from_name, import_limits
 
-from .actuals import ActualEntry, parse_amount
+from .actuals import ActualEntry, ActualsSummary, actuals_import, parse_amount
 from .calculations import strip_footnote_markers
 from .content import CROSS_CUTTING, FOCUS_AREA, LOCAL_EVALUATION, SECTION_TITLES
 from .models import ACTUAL_FIELDS, BudgetLine
@@ -308,3 +310,19 @@ def write_actuals_xlsx(followup: dict[str, Any] | None, *, plan: Plan) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- Importing -------------------------------------------------------------------------------------------
+
+def actuals_import_file(*, plan: Plan, data: bytes, file_name: str, note: str = "",
+                        user: AbstractBaseUser | None = None, dry_run: bool = False) -> ActualsSummary:
+    """Read an actuals file and (unless ``dry_run``) save its figures, all or nothing.
+
+    Raises ``ActualsFileError`` listing every problem (nothing written), including a closed
+    regnskabsår the file would change without a note.
+    """
+    read = read_actuals_file(data, plan=plan, file_name=file_name)
+    try:
+        return actuals_import(plan=plan, entries=read.entries, note=note, user=user, dry_run=dry_run)
+    except ValidationError as exc:
+        raise ActualsFileError(list(exc.messages)) from exc

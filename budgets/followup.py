@@ -209,10 +209,13 @@ def _tkr(value: Decimal) -> str:
     return f"{format_number(value)} t.kr."
 
 
-def followup_findings(plan: Plan, *, today: date | None = None) -> list[Finding]:
+def followup_findings(plan: Plan, *, today: date | None = None,
+                      followup: dict[str, Any] | None = None) -> list[Finding]:
     """Lines more than 10 % over budget in a year, realised medfinansiering under the pulje's minimum
-    (per year and cumulative), and ended or closed years without forbrug (all warnings)."""
-    followup = budget_followup(plan, today=today)
+    (per year and cumulative), and ended or closed years without forbrug (all warnings). ``followup``:
+    the plan's ``budget_followup`` when the caller has it already."""
+    if followup is None:
+        followup = budget_followup(plan, today=today)
     if followup is None or not followup["line_count"]:
         return []
     findings: list[Finding] = []
@@ -268,3 +271,56 @@ def followup_summary(plan: Plan) -> list[str]:
         f"forbrug {format_number(cumulative.spent)}, forbrugt {format_percent(used) if used is not None else '–'}, "
         f"realiseret medfinansiering {format_percent(realised) if realised is not None else '–'}"
     ]
+
+
+# --- Tables ----------------------------------------------------------------------------------------------
+
+def comparison_rows(followup: dict[str, Any], year: int | None = None) -> list[dict[str, Any]]:
+    """The rows of a budget-vs-forbrug table for one ``year`` (None: cumulative): a heading per section,
+    its lines, its sum, and the total. Each row has ``kind`` (section, line, sum, total), ``label``,
+    ``comparison`` (a :class:`Comparison`; none for a heading) and for lines ``pk``."""
+    index = None if year is None else year_column(followup, year)
+
+    def pick(row: Row) -> Comparison:
+        return row.cumulative if index is None else row.years[index]
+
+    rows: list[dict[str, Any]] = []
+    for section in followup["sections"]:
+        if not section["lines"]:
+            continue
+        rows.append({"kind": "section", "label": section["heading"]})
+        for item in section["lines"]:
+            rows.append({"kind": "line", "label": item["name"], "footnote": item["footnote"], "pk": item["pk"],
+                         "comparison": pick(item["row"])})
+        rows.append({"kind": "sum", "label": f"Sum, {section['heading']}", "comparison": pick(section["sum"])})
+    rows.append({"kind": "total", "label": "Total", "comparison": pick(followup["total"])})
+    return rows
+
+
+def realised_rows(followup: dict[str, Any]) -> list[dict[str, Any]]:
+    """Realised medfinansiering per year with forbrug, then cumulative: ``label``, ``realised`` (a
+    :class:`Realised`), ``percent`` and ``below_minimum``."""
+    minimum = followup["min_cofinancing_percent"]
+    total = followup["total"]
+    rows = []
+    for state, realised in zip(followup["year_states"], total.realised, strict=True):
+        if state["recorded"]:
+            rows.append({"label": str(state["year"]), "realised": realised})
+    if rows:
+        rows.append({"label": f"I alt til og med {followup['through_year']}", "realised": total.realised_cumulative,
+                     "cumulative": True})
+    for row in rows:
+        percent = row["realised"].cofinancing_percent
+        row["percent"] = percent
+        row["below_minimum"] = percent is not None and percent < minimum
+    return rows
+
+
+def overview_rows(followup: dict[str, Any]) -> list[dict[str, Any]]:
+    """Budget and forbrug per section (and the total) and year: ``label``, ``cells`` (a
+    :class:`Comparison` per year), ``cumulative``."""
+    rows = [{"label": section["heading"], "cells": section["sum"].years, "cumulative": section["sum"].cumulative}
+            for section in followup["sections"] if section["lines"]]
+    rows.append({"label": "Total", "cells": followup["total"].years, "cumulative": followup["total"].cumulative,
+                 "total": True})
+    return rows
