@@ -278,7 +278,6 @@ def write_actuals_xlsx(followup: dict[str, Any] | None, *, plan: Plan) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     row = 2
     if followup is not None:
-        states = followup["year_states"]
         for section in followup["sections"]:
             for item in section["lines"]:
                 for index, year in enumerate(followup["years"]):
@@ -288,7 +287,7 @@ def write_actuals_xlsx(followup: dict[str, Any] | None, *, plan: Plan) -> bytes:
                     _text(ws.cell(row, 2), item["name"])
                     ws.cell(row, 3, year)
                     ws.cell(row, 4, int(comparison.budget)).number_format = "#,##0"
-                    if states[index]["recorded"]:
+                    if item["registered"][index]:
                         for offset, name in enumerate(ACTUAL_FIELDS, start=5):
                             ws.cell(row, offset, float(getattr(realised, name))).number_format = "#,##0.0"
                         ws.cell(row, 11, float(comparison.difference)).number_format = "#,##0.0"

@@ -144,7 +144,8 @@ def budget_followup(plan: Plan, *, today: date | None = None) -> dict[str, Any] 
     ``years`` (the plan's years); ``year_states`` (per year: ``closed``, ``version``, ``recorded`` —
     forbrug registered —, ``ended``); ``through_year`` (the latest year with forbrug: the cumulative
     figures cover the plan's years up to it; None without forbrug); ``sections`` (as the budget sheet,
-    each with ``lines`` — ``line``, ``name``, ``row`` — and ``sum``, a :class:`Row`); ``total`` (a
+    each with ``lines`` — ``line``, ``name``, ``row``, ``registered`` (per year: the line itself has
+    figures registered) — and ``sum``, a :class:`Row`); ``total`` (a
     :class:`Row`); ``min_cofinancing_percent``; ``has_actuals``.
     """
     sheet = budget_sheet(plan)
@@ -179,7 +180,7 @@ def budget_followup(plan: Plan, *, today: date | None = None) -> dict[str, Any] 
                     row.cumulative = row.cumulative + comparison
                     row.realised_cumulative = row.realised_cumulative + realised
             lines.append({"line": line, "pk": line.pk, "name": item["name"], "footnote": item["footnote"],
-                          "row": row})
+                          "row": row, "registered": [(line.pk, year) in actuals for year in years]})
             section_sum.add(row)
         total.add(section_sum)
         sections.append({"key": section["key"], "kind": section["kind"], "heading": section["heading"],
