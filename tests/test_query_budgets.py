@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,6 +19,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from agreements import plan_settings, services
 from agreements.models import Clause, FocusArea, Milestone, Organisation, PlanMembership
 from agreements.permissions import LBF_GROUP
+from budgets.actuals import ActualEntry, actuals_save_year
 from budgets.models import BudgetLine, PendingBudgetImport
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
@@ -139,6 +141,13 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
                                   sha256=hashlib.sha256(data).hexdigest())
     pending.file.save("budgetark.xlsx", ContentFile(data))
     BudgetLineFactory(budget=budget, name="Tilføjet efter upload")
+    # Forbrug for every line in the plan's first two years, the first year closed and changed with a note.
+    for year in plan.years[:2]:
+        entries = [ActualEntry(line, year, {"spent": Decimal(90), "bo_cash": Decimal(10)})
+                   for line in BudgetLine.objects.filter(budget=budget)]
+        actuals_save_year(plan=plan, year=year, entries=entries, expected_version=0, closed=True, user=user)
+        actuals_save_year(plan=plan, year=year, entries=entries[:1], expected_version=1, closed=False, user=user,
+                          note="Genåbnet efter revision.")
 
 
 def lbf_username(plan) -> str:
@@ -214,6 +223,11 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "indicator entry delaftale": reverse("indicators:enter_subagreement", kwargs=sub_kw),
         "indicator import": reverse("indicators:import", kwargs=plan_kw),
         "indicator export": reverse("indicators:export", kwargs=plan_kw),
+        "okonomiopfolgning": reverse("budgets:followup", kwargs=plan_kw),
+        "forbrug entry": reverse("budgets:actuals_enter", kwargs=plan_kw) + f"?aar={plan.years[0]}",
+        "forbrug import": reverse("budgets:actuals_import", kwargs=plan_kw),
+        "forbrug download": reverse("budgets:actuals_download", kwargs=plan_kw),
+        "document okonomiopfolgning": reverse("documents:okonomiopfolgning", kwargs=plan_kw),
         "notifications": reverse("notifications:list"),
         "notification preferences": reverse("notifications:preferences"),
         "unsubscribe": reverse("notifications:unsubscribe", args=[
@@ -234,6 +248,7 @@ NOT_PAGES = {
     "agreements:subagreement_approval_pdf", "agreements:strategic_approval_pdf",
     "documents:milestone_document_pdf", "agreements:lbf_export_download",
     "documents:samarbejdsaftale_pdf", "documents:delaftale_pdf", "documents:budget_pdf", "documents:samlet_pdf",
+    "documents:okonomiopfolgning_pdf",
 }
 ANONYMOUS_PAGES = {"public plan", "login", "healthz", "unsubscribe"}
 LBF_PAGES = {"lbf overview", "exports", "export status"}
@@ -273,17 +288,19 @@ MAX_QUERIES = {
     "budget": 30, "indicators plan": 30, "indicators delaftale": 30, "indicator entry": 30,
     "plan history": 35, "new delaftale": 10, "delaftale history": 35, "delaftale changes": 45,
     "delaftale approval": 10, "new activity": 35, "activity editor": 40, "strategic": 45,
-    "strategic changes": 30, "strategic approval": 10,
+    "strategic changes": 36, "strategic approval": 10,
     "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
     "beredskabsplan": 8, "public settings": 8, "public plan": 4,
     "lbf overview": 45, "exports": 8, "export status": 8,  # the overview lists the demo plans too
     "clauses": 6, "new clause": 6, "clause editor": 8,
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
     "contact": 10, "new contact": 8, "contact editor": 8,
-    "document samarbejdsaftale": 15, "document delaftale": 30, "document budgetark": 12, "document samlet plan": 40,
+    "document samarbejdsaftale": 15, "document delaftale": 30, "document budgetark": 12, "document samlet plan": 48,
     "budget download": 12, "budget upload preview": 60, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
+    "okonomiopfolgning": 20, "forbrug entry": 20, "forbrug import": 8, "forbrug download": 12,
+    "document okonomiopfolgning": 12,
     "notifications": 6, "notification preferences": 6, "unsubscribe": 2,
     "login": 3, "healthz": 2,
 }

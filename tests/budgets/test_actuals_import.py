@@ -22,7 +22,8 @@ HEADERS = ["Afsnit", "Udgiftspost", "År", "Forbrug", "Medfinansiering boligorga
 
 
 def spent(plan) -> dict[tuple[str, int], Decimal]:
-    return {(a.line.name, a.year): a.spent for a in Actual.objects.filter(line__budget__plan=plan).select_related("line")}
+    actuals = Actual.objects.filter(line__budget__plan=plan).select_related("line")
+    return {(actual.line.name, actual.year): actual.spent for actual in actuals}
 
 
 def test_an_xlsx_sets_the_lines_it_names_and_leaves_the_rest(small_plan):
