@@ -137,19 +137,22 @@ def _year_state(year: int, actual_year: ActualYear | None, recorded: set[int], t
     }
 
 
-def budget_followup(plan: Plan, *, today: date | None = None) -> dict[str, Any] | None:
+def budget_followup(plan: Plan, *, today: date | None = None,
+                    sheet: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Budget against forbrug for every line, section and the total; None when the plan has no budget.
 
-    Six queries (the budget sheet's, the actuals and the regnskabsår). Keys: ``plan``, ``budget``;
+    Six queries (the budget sheet's four, the actuals and the regnskabsår). Keys: ``plan``, ``budget``;
     ``years`` (the plan's years); ``year_states`` (per year: ``closed``, ``version``, ``recorded`` —
     forbrug registered —, ``ended``); ``through_year`` (the latest year with forbrug: the cumulative
     figures cover the plan's years up to it; None without forbrug); ``sections`` (as the budget sheet,
     each with ``lines`` — ``line``, ``name``, ``row``, ``registered`` (per year: the line itself has
     figures registered) — and ``sum``, a :class:`Row`); ``total`` (a
-    :class:`Row`); ``min_cofinancing_percent``; ``has_actuals``.
+    :class:`Row`); ``min_cofinancing_percent``; ``has_actuals``. ``sheet``: the plan's ``budget_sheet``
+    when the caller has read it already (two queries then).
     """
-    sheet = budget_sheet(plan)
     if sheet is None:
+        sheet = budget_sheet(plan)
+    if sheet is None or sheet["budget"] is None:
         return None
     today = today or timezone.localdate()
     years = list(sheet["period_years"])

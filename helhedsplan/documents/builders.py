@@ -187,9 +187,10 @@ def _budget_context(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _followup_context(plan: Plan) -> dict[str, Any]:
-    """The økonomiopfølgning (``budgets.followup``): budget against forbrug per year and cumulative."""
-    followup = _followup(plan)
+def _followup_context(plan: Plan, sheet: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The økonomiopfølgning (``budgets.followup``): budget against forbrug per year and cumulative.
+    ``sheet``: the budget sheet when the document has read it already."""
+    followup = _followup(plan, sheet)
     if followup is None:
         return {"followup": None}
     recorded = [state["year"] for state in followup["year_states"] if state["recorded"]]
@@ -289,7 +290,7 @@ def samlet_document(*, plan: Plan) -> Document:
     context = _base_context(plan, kind=SAMLET, title=title, **_urls(plan, SAMLET))
     context.update(_strategic_context(plan, focus_areas))
     context.update(_budget_context(plan))
-    context.update(_followup_context(plan))
+    context.update(_followup_context(plan, context["budget_sheet"]))
     context["entries"] = _delaftale_entries(plan, focus_areas)
     context["charts"] = _charts(plan)
     context["approval"] = _approval([context["agreement"], *(entry.sub_agreement for entry in context["entries"])])
@@ -352,9 +353,9 @@ def _budget_sheet(plan: Plan) -> dict[str, Any]:
     return budget_sheet(plan, empty_if_missing=True)
 
 
-def _followup(plan: Plan) -> dict[str, Any] | None:
+def _followup(plan: Plan, sheet: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Budget against forbrug (``budgets.followup.budget_followup``); None without a budget."""
-    return budget_followup.budget_followup(plan)
+    return budget_followup.budget_followup(plan, sheet=sheet)
 
 
 def _with_document_font(svg: str) -> str:
