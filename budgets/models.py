@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -253,3 +255,86 @@ class PendingBudgetImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.plan})"
+
+
+# --- Actuals (forbrug) ---------------------------------------------------------------------------------
+# Amounts spent and medfinansiering realised, in thousands of kroner like the budget, but with one
+# decimal (100 kr.), since accounts are kept in kroner and rounding every line to whole thousands would
+# lose more than the differences the follow-up is about.
+
+ACTUAL_FIELDS: tuple[str, ...] = ("spent", "bo_cash", "bo_hours", "kom_cash", "kom_hours", "other")
+ACTUAL_COFINANCING_FIELDS: tuple[str, ...] = ACTUAL_FIELDS[1:]
+ACTUAL_LABELS: dict[str, str] = {
+    "spent": "Forbrug",
+    "bo_cash": "Medfinansiering boligorganisation(er), kontant",
+    "bo_hours": "Medfinansiering boligorganisation(er), timer og lokaler",
+    "kom_cash": "Medfinansiering kommune, kontant",
+    "kom_hours": "Medfinansiering kommune, timer og lokaler",
+    "other": "Evt. anden lokal medfinansiering",
+}
+
+
+def _amount_field(label: str) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=12, decimal_places=1, default=0,
+                               validators=[MinValueValidator(0)], help_text="Tusinde kroner (t.kr.), én decimal.")
+
+
+class ActualYear(models.Model):
+    """A regnskabsår of a budget: whether it is closed, and the version its editors lock on.
+
+    ``version`` grows with every save of the year's actuals (browser or import); an editor sends back
+    the version it was opened with and a save against a newer one is refused. A closed year's actuals
+    change only with a note, kept as the history's change reason.
+    """
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="actual_years", verbose_name="budget")
+    year = models.PositiveSmallIntegerField("år")
+    closed = models.BooleanField("regnskabsår afsluttet", default=False)
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+    updated_at = models.DateTimeField("senest ændret", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "regnskabsår"
+        verbose_name_plural = "regnskabsår"
+        ordering = ["budget", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "year"], name="actualyear_unique_year",
+                                    violation_error_message="Budgettet har allerede dette regnskabsår."),
+        ]
+
+    def __str__(self) -> str:
+        return f"Regnskabsår {self.year}" + (" (afsluttet)" if self.closed else "")
+
+
+class Actual(models.Model):
+    """Forbrug and realised medfinansiering of one udgiftspost in one year (t.kr., one decimal)."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="actuals", verbose_name="udgiftspost")
+    year = models.PositiveSmallIntegerField("år")
+    spent = _amount_field("forbrug")
+    bo_cash = _amount_field("realiseret medfinansiering boligorganisation(er), kontant")
+    bo_hours = _amount_field("realiseret medfinansiering boligorganisation(er), timer og lokaler")
+    kom_cash = _amount_field("realiseret medfinansiering kommune, kontant")
+    kom_hours = _amount_field("realiseret medfinansiering kommune, timer og lokaler")
+    other = _amount_field("realiseret anden lokal medfinansiering")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "forbrug"
+        verbose_name_plural = "forbrug"
+        ordering = ["line", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "year"], name="actual_unique_line_year",
+                                    violation_error_message="Udgiftsposten har allerede forbrug for dette år."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.year}"
+
+    @property
+    def cofinancing(self):
+        return sum(getattr(self, name) for name in ACTUAL_COFINANCING_FIELDS)
+
+    def values(self) -> dict[str, Decimal]:
+        return {name: getattr(self, name) for name in ACTUAL_FIELDS}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import actuals_views, views
 
 app_name = "budgets"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("planer/<slug:slug>/budget/linjer/<int:pk>/", views.line_edit, name="line_edit"),
     path("planer/<slug:slug>/budget/linjer/<int:pk>/slet/", views.line_delete, name="line_delete"),
     path("planer/<slug:slug>/budget/fodnoter/", views.footnotes, name="footnotes"),
+]
+
+urlpatterns += [
+    path("planer/<slug:slug>/budget/forbrug/", actuals_views.followup_view, name="followup"),
+    path("planer/<slug:slug>/budget/forbrug/registrer/", actuals_views.enter_actuals, name="actuals_enter"),
+    path("planer/<slug:slug>/budget/forbrug/indlaes/", actuals_views.import_actuals, name="actuals_import"),
+    path("planer/<slug:slug>/budget/forbrug.xlsx", actuals_views.download_actuals, name="actuals_download"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,6 +19,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from agreements import plan_settings, services
 from agreements.models import Clause, FocusArea, Milestone, Organisation, PlanMembership
 from agreements.permissions import LBF_GROUP, PLAN_CREATORS_GROUP
+from budgets.actuals import ActualEntry, actuals_save_year
 from budgets.models import BudgetLine, PendingBudgetImport
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
@@ -153,6 +155,13 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
     AgendaItemFactory(meeting=first_meeting, sub_agreement=None, strategic_agreement=strategic)
     for sub_agreement in sub_agreements:
         AgendaItemFactory(meeting=first_meeting, sub_agreement=sub_agreement)
+    # Forbrug for every line in the plan's first two years, the first year closed and changed with a note.
+    for year in plan.years[:2]:
+        entries = [ActualEntry(line, year, {"spent": Decimal(90), "bo_cash": Decimal(10)})
+                   for line in BudgetLine.objects.filter(budget=budget)]
+        actuals_save_year(plan=plan, year=year, entries=entries, expected_version=0, closed=True, user=user)
+        actuals_save_year(plan=plan, year=year, entries=entries[:1], expected_version=1, closed=False, user=user,
+                          note="Genåbnet efter revision.")
 
 
 def lbf_username(plan) -> str:
@@ -233,6 +242,11 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "indicator entry delaftale": reverse("indicators:enter_subagreement", kwargs=sub_kw),
         "indicator import": reverse("indicators:import", kwargs=plan_kw),
         "indicator export": reverse("indicators:export", kwargs=plan_kw),
+        "okonomiopfolgning": reverse("budgets:followup", kwargs=plan_kw),
+        "forbrug entry": reverse("budgets:actuals_enter", kwargs=plan_kw) + f"?aar={plan.years[0]}",
+        "forbrug import": reverse("budgets:actuals_import", kwargs=plan_kw),
+        "forbrug download": reverse("budgets:actuals_download", kwargs=plan_kw),
+        "document okonomiopfolgning": reverse("documents:okonomiopfolgning", kwargs=plan_kw),
         "notifications": reverse("notifications:list"),
         "notification preferences": reverse("notifications:preferences"),
         "unsubscribe": reverse("notifications:unsubscribe", args=[
@@ -266,6 +280,7 @@ NOT_PAGES = {
     "agreements:subagreement_approval_pdf", "agreements:strategic_approval_pdf",
     "documents:milestone_document_pdf", "agreements:lbf_export_download",
     "documents:samarbejdsaftale_pdf", "documents:delaftale_pdf", "documents:budget_pdf", "documents:samlet_pdf",
+    "documents:okonomiopfolgning_pdf",
 }
 ANONYMOUS_PAGES = {"public plan", "login", "healthz", "password reset", "password reset sent",
                    "password reset link", "password reset complete", "invitation",
@@ -312,7 +327,7 @@ MAX_QUERIES = {
     "budget": 30, "indicators plan": 30, "indicators delaftale": 30, "indicator entry": 30,
     "plan history": 35, "new delaftale": 10, "delaftale history": 35, "delaftale changes": 45,
     "delaftale approval": 10, "new activity": 35, "activity editor": 40, "strategic": 45,
-    "strategic changes": 30, "strategic approval": 10,
+    "strategic changes": 36, "strategic approval": 10,
     "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
     "beredskabsplan": 8, "public settings": 8, "public plan": 4,
     "meetings": 8, "new meeting": 25, "meeting": 25, "meeting editor": 28,
@@ -324,6 +339,8 @@ MAX_QUERIES = {
     "budget download": 12, "budget upload preview": 60, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
+    "okonomiopfolgning": 20, "forbrug entry": 20, "forbrug import": 8, "forbrug download": 12,
+    "document okonomiopfolgning": 12,
     "notifications": 6, "notification preferences": 6, "unsubscribe": 2,
     "login": 3, "healthz": 2,
     "new plan": 12, "team": 8, "invitation": 3, "profile": 5, "password change": 4, "password change done": 4,

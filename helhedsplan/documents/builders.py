@@ -1,4 +1,4 @@
-"""The four LBF documents of a plan: one context selector per document.
+"""The LBF documents of a plan and the økonomiopfølgning: one context selector per document.
 
 Each selector reads everything its document shows in a fixed number of queries (independent of the
 number of activities, parties, staff resources …), so the template never touches the database. The
@@ -14,6 +14,9 @@ section's heading and a short neutral line when it has no data yet. Context keys
   ``budget_filled``; ``charts`` — ``{"title", "group", "note", "is_demo", "svg"}`` per indicator
   with follow-up values, ``svg`` a ``SafeString`` made by ``indicators.charts`` (a plain string
   would be escaped, never embedded).
+- økonomiopfølgning (its document and the samlet plan): ``followup`` (``budgets.followup.budget_followup``,
+  None without a budget), ``year_tables`` (a table per year with forbrug), ``cumulative_rows``,
+  ``realised_rows``, ``overview_rows``, ``followup_charts`` (``title``, ``svg``) and ``followup_findings``.
 - ``approval`` — None (draft: "KLADDE" on every page) or an :class:`ApprovalMark` (see ``_approval``).
 """
 
@@ -42,6 +45,8 @@ from agreements.models import (
     SubAgreement,
     SubAgreementParty,
 )
+from budgets import followup as budget_followup
+from budgets.charts import followup_charts
 from budgets.selectors import budget_sheet, focus_area_economy
 from helhedsplan.approvals.state import document_state
 from indicators.charts import indicator_chart_svg
@@ -51,11 +56,13 @@ SAMARBEJDSAFTALE = "samarbejdsaftale"
 DELAFTALE = "delaftale"
 BUDGET = "budget"
 SAMLET = "samlet"
+OKONOMIOPFOLGNING = "okonomiopfolgning"
 DOCUMENT_KINDS = {
     SAMARBEJDSAFTALE: "Strategisk samarbejdsaftale",
     DELAFTALE: "Delaftale",
     BUDGET: "Budgetark",
     SAMLET: "Samlet plan",
+    OKONOMIOPFOLGNING: "Økonomiopfølgning",
 }
 
 
@@ -180,6 +187,26 @@ def _budget_context(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _followup_context(plan: Plan, sheet: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The økonomiopfølgning (``budgets.followup``): budget against forbrug per year and cumulative.
+    ``sheet``: the budget sheet when the document has read it already."""
+    followup = _followup(plan, sheet)
+    if followup is None:
+        return {"followup": None}
+    recorded = [state["year"] for state in followup["year_states"] if state["recorded"]]
+    return {
+        "followup": followup,
+        "year_tables": [{"caption": f"Budget og forbrug {year}",
+                         "rows": budget_followup.comparison_rows(followup, year)} for year in recorded],
+        "cumulative_rows": budget_followup.comparison_rows(followup) if recorded else [],
+        "cumulative_caption": f"Akkumuleret {followup['years'][0]}–{followup['through_year']}" if recorded else "",
+        "realised_rows": budget_followup.realised_rows(followup),
+        "overview_rows": budget_followup.overview_rows(followup),
+        "followup_charts": _followup_charts(followup),
+        "followup_findings": budget_followup.followup_findings(plan, followup=followup),
+    }
+
+
 def _base_context(plan: Plan, *, kind: str, title: str, pdf_url: str, preview_url: str) -> dict[str, Any]:
     return {
         "plan": plan,
@@ -244,13 +271,26 @@ def budget_document(*, plan: Plan) -> Document:
     return Document(BUDGET, title, "documents/budget.html", context, f"{plan.slug}-budgetark.pdf")
 
 
+def okonomiopfolgning_document(*, plan: Plan) -> Document:
+    """Økonomiopfølgning for the bestyrelse: budget against forbrug, landscape. A report, not approved:
+    no draft watermark."""
+    title = DOCUMENT_KINDS[OKONOMIOPFOLGNING]
+    context = _base_context(plan, kind=OKONOMIOPFOLGNING, title=title, **_urls(plan, OKONOMIOPFOLGNING))
+    context.update(_followup_context(plan))
+    context["approval"] = {"not_required": True}
+    return Document(OKONOMIOPFOLGNING, title, "documents/okonomiopfolgning.html", context,
+                    f"{plan.slug}-okonomiopfolgning.pdf")
+
+
 def samlet_document(*, plan: Plan) -> Document:
-    """The whole plan: cover, table of contents, samarbejdsaftale, delaftaler, budgetark, charts."""
+    """The whole plan: cover, table of contents, samarbejdsaftale, delaftaler, budgetark, økonomiopfølgning,
+    charts."""
     title = DOCUMENT_KINDS[SAMLET]
     focus_areas = _focus_areas(plan)
     context = _base_context(plan, kind=SAMLET, title=title, **_urls(plan, SAMLET))
     context.update(_strategic_context(plan, focus_areas))
     context.update(_budget_context(plan))
+    context.update(_followup_context(plan, context["budget_sheet"]))
     context["entries"] = _delaftale_entries(plan, focus_areas)
     context["charts"] = _charts(plan)
     context["approval"] = _approval([context["agreement"], *(entry.sub_agreement for entry in context["entries"])])
@@ -263,7 +303,8 @@ def build_document(*, plan: Plan, kind: str, area_slug: str | None = None) -> Do
         if not area_slug:
             raise DocumentNotFound("Angiv hvilket indsatsområde delaftalen gælder.")
         return delaftale_document(plan=plan, area_slug=area_slug)
-    builders = {SAMARBEJDSAFTALE: samarbejdsaftale_document, BUDGET: budget_document, SAMLET: samlet_document}
+    builders = {SAMARBEJDSAFTALE: samarbejdsaftale_document, BUDGET: budget_document, SAMLET: samlet_document,
+                OKONOMIOPFOLGNING: okonomiopfolgning_document}
     if kind not in builders:
         raise DocumentNotFound(f"Ukendt dokument »{kind}«. Mulige: {', '.join(DOCUMENT_KINDS)}.")
     return builders[kind](plan=plan)
@@ -312,6 +353,24 @@ def _budget_sheet(plan: Plan) -> dict[str, Any]:
     return budget_sheet(plan, empty_if_missing=True)
 
 
+def _followup(plan: Plan, sheet: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Budget against forbrug (``budgets.followup.budget_followup``); None without a budget."""
+    return budget_followup.budget_followup(plan, sheet=sheet)
+
+
+def _with_document_font(svg: str) -> str:
+    """Draw a chart's text with the document's own copy of Carlito, not a system font."""
+    return svg.replace("font-family:Carlito,", 'font-family:"Helhedsplan Carlito",Carlito,')
+
+
+def _followup_charts(followup: dict[str, Any]) -> list[dict]:
+    """Budget and forbrug per year, for the total and each section (``budgets.charts``)."""
+    if not followup["line_count"]:
+        return []
+    return [{"title": chart["title"], "svg": mark_safe(_with_document_font(chart["svg"]))}  # built by pygal
+            for chart in followup_charts(followup)]
+
+
 def _charts(plan: Plan) -> list[dict]:
     """A chart per indicator with follow-up values: title, delmål/mål, progress text and the SVG."""
     table = followup_table(plan=plan)
@@ -319,9 +378,7 @@ def _charts(plan: Plan) -> list[dict]:
     for row in table["rows"]:
         if all(value is None for value in row["values"].values()):
             continue
-        svg = indicator_chart_svg(row["indicator"], row["values"], years=table["years"])
-        # Draw the chart's text with the document's own copy of Carlito, not a system font.
-        svg = svg.replace("font-family:Carlito,", 'font-family:"Helhedsplan Carlito",Carlito,')
+        svg = _with_document_font(indicator_chart_svg(row["indicator"], row["values"], years=table["years"]))
         charts.append({
             "title": row["indicator_text"],
             "group": row["group_text"],

@@ -41,7 +41,8 @@ logger = logging.getLogger(__name__)
 
 MILEPAELSPLAN = "milepaelsplan"
 #: The documents that have a PDF, by name; a delaftale's name also holds its indsatsområde.
-DOCUMENT_NAMES = (builders.SAMARBEJDSAFTALE, builders.DELAFTALE, builders.BUDGET, builders.SAMLET, MILEPAELSPLAN)
+DOCUMENT_NAMES = (builders.SAMARBEJDSAFTALE, builders.DELAFTALE, builders.BUDGET, builders.SAMLET,
+                  builders.OKONOMIOPFOLGNING, MILEPAELSPLAN)
 #: A superseded file is kept at least this long after it was last requested or rendered, so that a
 #: download handed out just before (a presigned URL is valid DOWNLOAD_URL_SECONDS) still works.
 MIN_KEEP_SUPERSEDED = timedelta(minutes=10)

@@ -17,6 +17,8 @@ urlpatterns = [
     path(PREFIX + "budgetark.pdf", views.budget_pdf, name="budget_pdf"),
     path(PREFIX + "samlet-plan/", views.samlet, name="samlet"),
     path(PREFIX + "samlet-plan.pdf", views.samlet_pdf, name="samlet_pdf"),
+    path(PREFIX + "okonomiopfolgning/", views.okonomiopfolgning, name="okonomiopfolgning"),
+    path(PREFIX + "okonomiopfolgning.pdf", views.okonomiopfolgning_pdf, name="okonomiopfolgning_pdf"),
     path("planer/<slug:slug>/milepaelsplan/", views.milestone_document, name="milestone_document"),
     path("planer/<slug:slug>/milepaelsplan.pdf", views.milestone_document_pdf, name="milestone_document_pdf"),
 ]

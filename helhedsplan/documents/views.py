@@ -131,6 +131,17 @@ def samlet_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return _pdf(request, slug, documents.SAMLET)
 
 
+@login_required
+def okonomiopfolgning(request: HttpRequest, slug: str) -> HttpResponse:
+    return _preview(request, slug, documents.OKONOMIOPFOLGNING)
+
+
+@login_required
+@require_http_methods(PDF_METHODS)
+def okonomiopfolgning_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    return _pdf(request, slug, documents.OKONOMIOPFOLGNING)
+
+
 # --- Milepælsplan (a working plan, not approved: no stamp) ---------------------------------------------
 
 @login_required

@@ -9,6 +9,8 @@ Per plan, a folder ``<slug>/`` with
   document is its latest snapshot approved on or before that date; drafts are never exported;
 - ``budgetark.xlsx`` (LBF layout) and ``budgetark.pdf``: the plan's budget as it is at export time
   (budgets are not approved on their own; the økonomi each delaftale was approved with is in it);
+- ``okonomiopfolgning.pdf`` and ``okonomiopfolgning.xlsx``: budget against forbrug (the document for the
+  bestyrelse, and every line's forbrug per year in the import layout), as at export time;
 - ``delaftaler.json`` and ``delaftaler.xlsx``: the approved delaftaler as data, one row per delaftale,
   activity, indicator, party and staff resource, taken from the snapshots;
 and at the top ``README.txt``: what is included, each document's approval date, the export time and
@@ -52,6 +54,8 @@ from openpyxl.utils import get_column_letter
 
 from agreements.models import Plan, SubAgreement
 from agreements.permissions import plans_visible_to
+from budgets.actuals_file import write_actuals_xlsx
+from budgets.followup import budget_followup
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
 from helhedsplan.approvals import selectors
@@ -368,6 +372,15 @@ def budget_files(plan: Plan) -> dict[str, bytes]:
     }
 
 
+def followup_files(plan: Plan) -> dict[str, bytes]:
+    """The økonomiopfølgning as PDF (the documents pipeline's) and the forbrug per line and year as .xlsx."""
+    return {
+        "okonomiopfolgning.pdf": pdf.render_pdf(
+            documents.build_document(plan=plan, kind=documents.OKONOMIOPFOLGNING).render_html()),
+        "okonomiopfolgning.xlsx": write_actuals_xlsx(budget_followup(plan), plan=plan),
+    }
+
+
 # --- README ------------------------------------------------------------------------------------------------
 
 def _when(moment: datetime) -> str:
@@ -400,7 +413,8 @@ def readme_text(export: ExportPlan, *, exported_at: datetime, files_by_plan: dic
         "Budgetarket (xlsx og pdf) er planens budget, som det ser ud på udtrækstidspunktet; den økonomi,",
         "hver delaftale blev godkendt med, står i delaftalen. delaftaler.json og delaftaler.xlsx indeholder",
         "de godkendte delaftaler som data: én række pr. delaftale, aktivitet, indikator, part og",
-        "medarbejderressource, med skabelonens feltnavne.",
+        "medarbejderressource, med skabelonens feltnavne. Økonomiopfølgningen (pdf og xlsx) viser budget og",
+        "registreret forbrug pr. udgiftspost og år på udtrækstidspunktet, i tusinde kr.",
         "",
     ]
     for content in export.contents:
@@ -416,6 +430,8 @@ def readme_text(export: ExportPlan, *, exported_at: datetime, files_by_plan: dic
                          + (f" pr. {format_date(export.as_of)}" if export.as_of else "") + " og er ikke med.")
         lines.append("  - Budgetark: " + " og ".join(
             name for name in files_by_plan[plan.slug] if name.startswith("budgetark")))
+        lines.append("  - Økonomiopfølgning: " + " og ".join(
+            name for name in files_by_plan[plan.slug] if name.startswith("okonomiopfolgning")))
         lines.append("  - Data: delaftaler.json og delaftaler.xlsx")
         if content.not_approved:
             lines += ["", "Delaftaler uden godkendt version"
@@ -488,11 +504,11 @@ def built_archive(export: ExportPlan, *, progress: Progress | None = None,
                         json.dumps(approval.data, ensure_ascii=False, indent=2).encode("utf-8"))
                     documents += 1
                     step(f"{content.plan.name}: {approval.title}")
-                budget = budget_files(content.plan)
+                budget = {**budget_files(content.plan), **followup_files(content.plan)}
                 for name, data in budget.items():
                     add(f"{folder}/{name}", data)
                 files_by_plan[folder] = list(budget)
-                step(f"{content.plan.name}: budgetark")
+                step(f"{content.plan.name}: budgetark og økonomiopfølgning")
                 add(f"{folder}/delaftaler.json", delaftaler_json(content, exported_at=exported_at, as_of=export.as_of))
                 add(f"{folder}/delaftaler.xlsx", delaftaler_xlsx(content))
                 step(f"{content.plan.name}: delaftaler som data")

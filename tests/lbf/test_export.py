@@ -65,6 +65,8 @@ def test_export_of_the_demo_plans_holds_exactly_the_current_approved_documents(d
             assert archive.read(f"{stem}.pdf") == approval.read_pdf(), "the PDF is the snapshot's, byte for byte"
         assert f"{plan.slug}/budgetark.xlsx" in names
         assert "Budgetark" in pdf_text(archive.read(f"{plan.slug}/budgetark.pdf"))
+        assert f"{plan.slug}/okonomiopfolgning.xlsx" in names
+        assert "Økonomiopfølgning" in pdf_text(archive.read(f"{plan.slug}/okonomiopfolgning.pdf"))
         assert f"{plan.slug}/delaftaler.json" in names and f"{plan.slug}/delaftaler.xlsx" in names
         data = json.loads(archive.read(f"{plan.slug}/delaftaler.json"))
         assert [d["godkendt_version"] for d in data["delaftaler"]] == [a.number for a in approvals]
@@ -72,7 +74,8 @@ def test_export_of_the_demo_plans_holds_exactly_the_current_approved_documents(d
 
     document_json = {n for n in names if n.endswith(".json") and not n.endswith("delaftaler.json")}
     assert document_json == expected_json, "no other documents than the current approved ones"
-    document_pdfs = {n for n in names if n.endswith(".pdf") and not n.endswith("budgetark.pdf")}
+    document_pdfs = {n for n in names if n.endswith(".pdf")
+                     and not n.endswith(("budgetark.pdf", "okonomiopfolgning.pdf"))}
     assert document_pdfs == {n[:-5] + ".pdf" for n in expected_json}
     assert summary.documents == Approval.objects.count()
     readme = archive.read("README.txt").decode("utf-8")

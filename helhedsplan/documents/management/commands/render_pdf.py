@@ -1,4 +1,5 @@
-"""``manage.py render_pdf SLUG --document samarbejdsaftale|delaftale|budget|samlet [--area AREA] --output FILE.pdf``"""
+"""``manage.py render_pdf SLUG --document samarbejdsaftale|delaftale|budget|samlet|okonomiopfolgning [--area AREA]
+--output FILE.pdf``"""
 
 from pathlib import Path
 
