@@ -201,7 +201,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Helhedsplan <noreply
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # A notification e-mail that fails is tried again later (1 min, 5 min, 30 min, 2 h), at most this often.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
-EMAIL_SEND_TIMEOUT = 30  # seconds; a mail server that hangs must not hold a worker
+# Seconds; a mail server that hangs must hold neither a worker nor a request (password reset mails).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # The members of a plan get a bestyrelsesmøde's agenda this many days before the meeting
 # (``manage.py send_reminders``, daily).
 MEETING_AGENDA_DAYS = env.int("MEETING_AGENDA_DAYS", default=7)

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -200,7 +200,7 @@ def _message(*, to: str, subject: str, text: str, html: str, unsubscribe: str) -
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
-    }, connection=get_connection(timeout=settings.EMAIL_SEND_TIMEOUT))
+    })
     message.attach_alternative(html, "text/html")
     return message
 
