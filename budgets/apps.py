@@ -9,6 +9,7 @@ class BudgetsConfig(AppConfig):
     def ready(self) -> None:
         from helhedsplan import findings
 
-        from . import checks
+        from . import checks, signals
 
+        signals.connect()
         findings.register(findings=checks.plan_findings, summary=checks.plan_summary)

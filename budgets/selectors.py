@@ -23,7 +23,7 @@ from .content import (
     LineData,
     section_rank,
 )
-from .models import Budget, BudgetFootnote, BudgetLine
+from .models import Budget, BudgetFootnote, BudgetLine, ExpenseType
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,31 @@ def budget_sheet(plan: Plan, *, empty_if_missing: bool = False) -> dict[str, Any
     if budget is not None:
         lines = list(budget.lines.select_related("expense_type", "focus_area").order_by("order", "id"))
         footnotes = list(budget.footnotes.order_by("order", "id"))
+    return _sheet(plan, budget, lines, footnotes)
+
+
+def content_sheet(plan: Plan, content: BudgetContent) -> dict[str, Any]:
+    """``budget_sheet`` of budget content that is not (or no longer) in the database, e.g. an approved
+    version: the same keys, its lines unsaved ``BudgetLine`` objects without ``pk``. Two queries more."""
+    areas = {area.pk: area for area in FocusArea.objects.filter(pulje_id=plan.pulje_id)}
+    types = {expense_type.code: expense_type for expense_type in ExpenseType.objects.all()}
+    lines = []
+    for index, data in enumerate(content.lines, start=1):
+        line = BudgetLine(section=data.section, name=data.name, description=data.description,
+                          footnote=data.footnote, order=index, amounts=data.amounts_dict,
+                          **{name: getattr(data, name) for name in FINANCING_FIELDS})
+        if data.focus_area_id is not None:
+            line.focus_area = areas.get(data.focus_area_id)
+        if data.expense_type_code is not None:
+            line.expense_type = types.get(data.expense_type_code)
+        lines.append(line)
+    footnotes = [BudgetFootnote(number=note.number, text=note.text, order=index)
+                 for index, note in enumerate(content.footnotes, start=1)]
+    return _sheet(plan, None, lines, footnotes)
+
+
+def _sheet(plan: Plan, budget: Budget | None, lines: list[BudgetLine],
+           footnotes: list[BudgetFootnote]) -> dict[str, Any]:
     chosen = [choice.focus_area for choice in
               PlanFocusArea.objects.filter(plan=plan).select_related("focus_area").order_by("focus_area__order")]
 

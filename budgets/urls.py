@@ -5,7 +5,6 @@ from . import views
 app_name = "budgets"
 
 urlpatterns = [
-    path("planer/<slug:slug>/budget/", views.sheet_view, name="sheet"),
     path("planer/<slug:slug>/budget/budgetark.xlsx", views.download, name="download"),
     path("planer/<slug:slug>/budget/indlaes/", views.upload, name="upload"),
     path("planer/<slug:slug>/budget/indlaes/<uuid:pk>/", views.preview, name="preview"),

@@ -64,7 +64,8 @@ def _decorate(sheet: dict, findings: list[Finding]) -> None:
             item["severity"] = severity.get(item["pk"], "")
 
 
-def _sheet_context(request: HttpRequest, plan: Plan, **extra) -> dict:
+def sheet_context(request: HttpRequest, plan: Plan, **extra) -> dict:
+    """What the budget page shows (the workspace adds the bestyrelse workflow)."""
     sheet = budget_sheet(plan)
     findings = checks.plan_findings(plan)
     if sheet is not None:
@@ -79,12 +80,6 @@ def _sheet_context(request: HttpRequest, plan: Plan, **extra) -> dict:
         "upload_form": BudgetUploadForm(),
         **extra,
     }
-
-
-@login_required
-def sheet_view(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_plan_for_user(request.user, slug)
-    return render(request, "budgets/budget_sheet.html", _sheet_context(request, plan))
 
 
 @login_required
@@ -111,7 +106,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
             problems = exc.problems
         else:
             return redirect("budgets:preview", slug=plan.slug, pk=pending.pk)
-    context = _sheet_context(request, plan, upload_form=form, upload_problems=problems)
+    context = sheet_context(request, plan, upload_form=form, upload_problems=problems)
     return render(request, "budgets/budget_sheet.html", context, status=400)
 
 

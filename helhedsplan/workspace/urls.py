@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .views import dashboard, strategic, subagreements, workflow
+from .views import budget, dashboard, strategic, subagreements, workflow
+from .views.common import BUDGET
 
 plan = "planer/<slug:slug>/"
 sub = plan + "delaftaler/<slug:area>/"
@@ -39,4 +40,18 @@ urlpatterns = [
     path(strategic_ + "godkendelser/<int:number>/", workflow.approval_detail, name="strategic_approval"),
     path(strategic_ + "godkendelser/<int:number>/pdf/", workflow.approval_pdf, name="strategic_approval_pdf"),
     path(strategic_ + "godkendelser/<int:number>/lbf/", workflow.lbf_approval, name="strategic_lbf_approval"),
+]
+
+# The budgetark's page and workflow (URL namespace "budgets", with the sheet's editors in budgets.urls).
+budget_ = plan + "budget/"
+in_budget = {"document_kind": BUDGET}
+
+budget_urlpatterns = [
+    path(budget_, budget.budget_sheet, name="sheet"),
+    path(budget_ + "aendringer/", budget.budget_changes, name="budget_changes"),
+    path(budget_ + "send-til-bestyrelsen/", workflow.document_submit, in_budget, name="budget_submit"),
+    path(budget_ + "send-tilbage/", workflow.document_return, in_budget, name="budget_return"),
+    path(budget_ + "godkend/", workflow.document_approve, in_budget, name="budget_approve"),
+    path(budget_ + "godkendelser/<int:number>/", workflow.approval_detail, in_budget, name="budget_approval"),
+    path(budget_ + "godkendelser/<int:number>/pdf/", workflow.approval_pdf, in_budget, name="budget_approval_pdf"),
 ]
