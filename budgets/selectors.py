@@ -25,6 +25,9 @@ from .content import (
 )
 from .models import Budget, BudgetFootnote, BudgetLine, ExpenseType
 
+# How a section other than an indsatsområde is named in the URL of its grid editor.
+GRID_SLUGS = {CROSS_CUTTING: "tvaergaaende", LOCAL_EVALUATION: "lokal-evaluering"}
+
 
 @dataclass(frozen=True)
 class Economy:
@@ -77,6 +80,7 @@ def _section(key: str, kind: str, title: str, *, number: int | None = None, focu
              chosen: bool = True) -> dict[str, Any]:
     return {
         "key": key, "kind": kind, "title": title, "number": number, "focus_area": focus_area, "chosen": chosen,
+        "slug": focus_area.slug if focus_area is not None else GRID_SLUGS[kind],
         "heading": f"{number}. {title}" if number is not None else title,
         "has_expense_type": kind == CROSS_CUTTING,
         "sum_label": "I alt" if kind == LOCAL_EVALUATION else "Sum",

@@ -12,4 +12,5 @@ urlpatterns = [
     path("planer/<slug:slug>/budget/linjer/<int:pk>/", views.line_edit, name="line_edit"),
     path("planer/<slug:slug>/budget/linjer/<int:pk>/slet/", views.line_delete, name="line_delete"),
     path("planer/<slug:slug>/budget/fodnoter/", views.footnotes, name="footnotes"),
+    path("planer/<slug:slug>/budget/afsnit/<slug:section>/", views.section_grid, name="section_grid"),
 ]
