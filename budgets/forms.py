@@ -13,7 +13,7 @@ from helhedsplan.uploads import check_import_file, import_limits
 
 from .calculations import FINANCING_FIELDS, FINANCING_LABELS
 from .content import CROSS_CUTTING, FOCUS_AREA, LOCAL_EVALUATION, SECTION_TITLES, FootnoteData
-from .models import BudgetLine
+from .models import BudgetLine, ExpenseType
 from .xlsx import FOOTNOTE_ROW_RE
 
 AMOUNT_PREFIX = "amount_"
@@ -213,6 +213,7 @@ class BudgetGridLineForm(forms.ModelForm):
     section: str
     focus_area: FocusArea | None
     years: list[int]
+    expense_type_choices: list[tuple] = []
 
     class Meta:
         model = BudgetLine
@@ -227,6 +228,8 @@ class BudgetGridLineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.section == CROSS_CUTTING:
             del self.fields["description"]
+            # Read once for the whole grid, not once per row.
+            self.fields["expense_type"].choices = self.expense_type_choices
         else:
             del self.fields["expense_type"]
         for name in FINANCING_FIELDS:
@@ -281,6 +284,10 @@ class BudgetGridFormSet(forms.BaseModelFormSet):
 def budget_grid_formset_class(plan: Plan, *, section: str, focus_area: FocusArea | None,
                               years: list[int]) -> type[BudgetGridFormSet]:
     """A formset of the section's lines (plus one empty row) with one amount field per year."""
+    choices = [("", "(Vælg udgiftstype)"), *[(expense_type.pk, expense_type.label)
+                                           for expense_type in ExpenseType.objects.all()]] \
+        if section == CROSS_CUTTING else []
     form = type("PlanBudgetGridLineForm", (BudgetGridLineForm,), {
-        "section": section, "focus_area": focus_area, "years": years, "__module__": __name__})
+        "section": section, "focus_area": focus_area, "years": years, "expense_type_choices": choices,
+        "__module__": __name__})
     return forms.modelformset_factory(BudgetLine, form=form, formset=BudgetGridFormSet, extra=1, can_delete=True)

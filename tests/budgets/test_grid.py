@@ -141,3 +141,23 @@ def test_readers_cannot_open_the_grid(client, grid):
     client.force_login(grid.board)
     assert client.get(grid.url).status_code == 403
     assert client.get(reverse("budgets:section_grid", args=[grid.plan.slug, "ukendt"])).status_code == 403
+
+
+def test_the_tvaergaaende_grid_has_udgiftstyper_and_reads_them_once(client, grid, django_assert_max_num_queries):
+    from tests.factories.budgets import expense_types
+
+    types = expense_types()
+    for index in range(6):
+        BudgetLineFactory(budget=grid.worker.budget, name=f"Administration {index}", expense_type=types[1])
+    client.force_login(grid.secretary)
+    url = reverse("budgets:section_grid", args=[grid.plan.slug, "tvaergaaende"])
+    client.get(url)
+    with django_assert_max_num_queries(15):
+        page = client.get(url).content.decode()
+    # 7 lines, the empty row and the template a new row is made from
+    assert page.count("1. Administrativ bistand fra boligorg.</option>") == 9
+    data = formset_data(client.get(url).context["formset"])
+    data.update(version=str(Budget.objects.get(plan=grid.plan).version))
+    data[f"{row_of(data, 'Revision')}-expense_type"] = str(types[7].pk)
+    assert client.post(url, data).status_code == 302
+    assert BudgetLine.objects.get(name="Revision").expense_type.code == 7
