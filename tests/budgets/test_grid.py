@@ -97,7 +97,7 @@ def test_adding_and_removing_rows(client, grid):
     names = list(BudgetLine.objects.filter(budget__plan=grid.plan, focus_area=grid.area)
                  .order_by("order").values_list("name", flat=True))
     assert names == ["Boligsocial medarbejder", "Lektiehjælp"]
-    assert BudgetLine.objects.get(name="Lektiehjælp").amounts == {"2024": 80}
+    assert BudgetLine.objects.get(budget__plan=grid.plan, name="Lektiehjælp").amounts == {"2024": 80}
 
 
 def test_an_error_stands_beside_its_cell_and_nothing_is_saved(client, grid):
@@ -160,4 +160,4 @@ def test_the_tvaergaaende_grid_has_udgiftstyper_and_reads_them_once(client, grid
     data.update(version=str(Budget.objects.get(plan=grid.plan).version))
     data[f"{row_of(data, 'Revision')}-expense_type"] = str(types[7].pk)
     assert client.post(url, data).status_code == 302
-    assert BudgetLine.objects.get(name="Revision").expense_type.code == 7
+    assert BudgetLine.objects.get(budget__plan=grid.plan, name="Revision").expense_type.code == 7
