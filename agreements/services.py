@@ -33,6 +33,7 @@ from .models import (
     Pulje,
     StrategicAgreement,
     SubAgreement,
+    VersionedDocument,
 )
 from .signals import plan_created
 
@@ -234,18 +235,20 @@ def activity_create(*, sub_agreement: SubAgreement, name: str, housing_areas=(),
 class VersionConflict(Exception):
     """Somebody else saved the document after this editor loaded it: the save is refused."""
 
-    def __init__(self, document: SubAgreement | StrategicAgreement, expected: int, current: int | None):
+    def __init__(self, document: VersionedDocument, expected: int, current: int | None):
         self.document = document
         self.expected = expected
         self.current = current
-        name = "Delaftalen" if isinstance(document, SubAgreement) else "Samarbejdsaftalen"
+        # Another app's document (the budget) names itself: (definite form, pronoun).
+        name, pronoun = getattr(document, "conflict_name", None) or (
+            ("Delaftalen" if isinstance(document, SubAgreement) else "Samarbejdsaftalen"), "den")
         super().__init__(
-            f"{name} er blevet ændret af en anden, efter du åbnede den. Dine ændringer er ikke gemt – "
+            f"{name} er blevet ændret af en anden, efter du åbnede {pronoun}. Dine ændringer er ikke gemt – "
             "de står stadig i formularen."
         )
 
 
-def claim_version(document: SubAgreement | StrategicAgreement, expected_version: int) -> None:
+def claim_version(document: VersionedDocument, expected_version: int) -> None:
     """Move the document from ``expected_version`` to the next version, or raise ``VersionConflict``.
 
     One conditional UPDATE: of two concurrent saves of the same version exactly one wins, on SQLite

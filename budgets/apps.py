@@ -9,7 +9,8 @@ class BudgetsConfig(AppConfig):
     def ready(self) -> None:
         from helhedsplan import findings
 
-        from . import checks, followup
+        from . import checks, followup, signals
 
+        signals.connect()
         findings.register(findings=checks.plan_findings, summary=checks.plan_summary)
         findings.register(findings=followup.followup_findings, summary=followup.followup_summary)

@@ -172,17 +172,18 @@ def _staff_findings(plan: Plan, lines: list[BudgetLine]) -> list[Finding]:
 
 
 def plan_summary(plan: Plan) -> list[str]:
-    """The budget's key figures as LBF's sheet prints them (whole thousands of kroner)."""
+    """The budget's key figures (whole thousands of kroner); Medfinans. % with one decimal, so 24,6 % is
+    never printed as the 25 % a pulje demands."""
     sheet = budget_sheet(plan)
     if sheet is None:
         return ["Budget: intet budget endnu."]
     totals = sheet["totals"]
-    percent = totals["cofinancing_percent_whole"]
+    percent = totals["cofinancing_percent"]
     return [
         "Budget (hele tusinde kr.): "
         f"Total {format_number(totals['total'])}, "
         f"LBF {format_number(totals['lbf'])}, "
         f"Samlet medfinansiering {format_number(totals['cofinancing'])}, "
         f"Balance {format_number(totals['balance'])}, "
-        f"Medfinans. {format_number(percent) + ' %' if percent is not None else '–'}"
+        f"Medfinans. {format_percent(percent) if percent is not None else '–'}"
     ]

@@ -1,15 +1,19 @@
-"""Forms for a budget line (one amount field per plan year) and for uploading a budgetark."""
+"""Forms for a budget line (one amount field per plan year), the section grid and uploading a budgetark."""
 
 from __future__ import annotations
+
+import copy
+import re
 
 from django import forms
 
 from agreements.models import FocusArea, Plan, StaffResource
+from helhedsplan.formatting import format_number
 from helhedsplan.uploads import check_import_file, import_limits
 
-from .calculations import FINANCING_FIELDS
+from .calculations import FINANCING_FIELDS, FINANCING_LABELS
 from .content import CROSS_CUTTING, FOCUS_AREA, LOCAL_EVALUATION, SECTION_TITLES, FootnoteData
-from .models import BudgetLine
+from .models import BudgetLine, ExpenseType
 from .xlsx import FOOTNOTE_ROW_RE
 
 AMOUNT_PREFIX = "amount_"
@@ -160,3 +164,130 @@ class BudgetFootnotesForm(forms.Form):
             elif line.strip():
                 raise forms.ValidationError(f"Linje {number}: en fodnote begynder med sit nummer, f.eks. »12) …«.")
         return tuple(FootnoteData(number, "\n".join(lines).strip()) for number, lines in notes.items())
+
+
+# --- The section grid: every line of one section, edited in place -----------------------------------------
+
+DANISH_AMOUNT_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+|\d+)$")
+AMOUNT_ERROR = "Skriv et helt antal tusinde kroner, f.eks. 1.234."
+
+
+def parse_danish_amount(text: str) -> int:
+    """``"1.234"`` or ``"1234"`` → 1234; empty → 0. Raises ``ValueError`` (Danish message) otherwise."""
+    text = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return 0
+    if text.startswith("-"):
+        raise ValueError("Beløbet må ikke være negativt.")
+    if not DANISH_AMOUNT_RE.match(text):
+        raise ValueError(AMOUNT_ERROR)
+    return int(text.replace(".", ""))
+
+
+class DanishAmountField(forms.Field):
+    """Whole thousands of kroner typed the Danish way (``1.234``); shown the same way, empty for 0."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "amount",
+                                    "size": 6})
+
+    def to_python(self, value) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_danish_amount(str(value or ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return format_number(value) if value else ""
+        return value
+
+
+class BudgetGridLineForm(forms.ModelForm):
+    """One row of the section grid: text fields, one amount per year and the six financing columns.
+
+    Built by ``budget_grid_formset_class``; the row's section and indsatsområde are the grid's.
+    """
+
+    section: str
+    focus_area: FocusArea | None
+    years: list[int]
+    expense_type_choices: list[tuple] = []
+
+    class Meta:
+        model = BudgetLine
+        fields = ["name", "expense_type", "description", "footnote", *FINANCING_FIELDS]
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 28}),
+            "description": forms.TextInput(attrs={"size": 18}),
+            "footnote": forms.TextInput(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.section == CROSS_CUTTING:
+            del self.fields["description"]
+            # Read once for the whole grid, not once per row.
+            self.fields["expense_type"].choices = self.expense_type_choices
+        else:
+            del self.fields["expense_type"]
+        for name in FINANCING_FIELDS:
+            self.fields[name] = DanishAmountField(label=FINANCING_LABELS[name], required=False,
+                                                  initial=getattr(self.instance, name) or 0)
+        for year in self.years:
+            self.fields[f"{AMOUNT_PREFIX}{year}"] = DanishAmountField(
+                label=str(year), required=False, initial=self.instance.amount(year) if self.instance.pk else 0)
+        for name, field in self.fields.items():
+            # Each cell's error stands beside it (``budgets/_grid_cell.html``); the script fills it as one types.
+            field.widget = copy.copy(field.widget)
+            error_id = f"{self.auto_id % self.add_prefix(name)}-fejl"
+            field.widget.attrs = {**field.widget.attrs, "aria-describedby": error_id}
+
+    @property
+    def amount_fields(self) -> list:
+        return [self[f"{AMOUNT_PREFIX}{year}"] for year in self.years]
+
+    @property
+    def financing_fields(self) -> list:
+        return [self[name] for name in FINANCING_FIELDS]
+
+    @property
+    def text_fields(self) -> list:
+        return [self[name] for name in ("name", "expense_type", "description", "footnote") if name in self.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.section = self.section
+        self.instance.focus_area = self.focus_area
+        kept = {year: amount for year, amount in self.instance.amounts.items() if int(year) not in self.years}
+        self.instance.amounts = {**kept, **{str(year): cleaned.get(f"{AMOUNT_PREFIX}{year}") or 0
+                                            for year in self.years}}
+        for name in FINANCING_FIELDS:
+            cleaned[name] = cleaned.get(name) or 0
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model reports amount problems under "amounts"; the grid shows them beside the first year.
+        if "amounts" in self.errors:
+            self.add_error(None, self.errors.pop("amounts"))
+
+
+class BudgetGridFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Fjern"
+
+
+def budget_grid_formset_class(plan: Plan, *, section: str, focus_area: FocusArea | None,
+                              years: list[int]) -> type[BudgetGridFormSet]:
+    """A formset of the section's lines (plus one empty row) with one amount field per year."""
+    choices = [("", "(Vælg udgiftstype)"), *[(expense_type.pk, expense_type.label)
+                                           for expense_type in ExpenseType.objects.all()]] \
+        if section == CROSS_CUTTING else []
+    form = type("PlanBudgetGridLineForm", (BudgetGridLineForm,), {
+        "section": section, "focus_area": focus_area, "years": years, "expense_type_choices": choices,
+        "__module__": __name__})
+    return forms.modelformset_factory(BudgetLine, form=form, formset=BudgetGridFormSet, extra=1, can_delete=True)

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from agreements.models import FocusArea, Plan, StaffResource
+from agreements.models import FocusArea, Plan, StaffResource, VersionedDocument
 
 from .calculations import (
     COFINANCING_FIELDS,
@@ -52,8 +53,13 @@ class ExpenseType(models.Model):
         return f"{self.code}. {self.name}"
 
 
-class Budget(models.Model):
-    """The budgetark of a plan; its years are the calendar years the plan period touches."""
+class Budget(VersionedDocument):
+    """The budgetark of a plan; its years are the calendar years the plan period touches.
+
+    Like the agreement documents it goes to the bestyrelse (``status``) and carries a ``version`` for
+    optimistic locking: every change of a line or footnote moves the version on (``signals``), so an
+    editor opened before the change cannot silently overwrite it.
+    """
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="budget", verbose_name="helhedsplan")
     source_name = models.CharField("senest indlæst fra", max_length=255, blank=True,
@@ -66,12 +72,18 @@ class Budget(models.Model):
         verbose_name_plural = "budgetter"
         ordering = ["plan__name"]
 
+    # How a refused save names the budget (``agreements.services.VersionConflict``).
+    conflict_name = ("Budgettet", "det")
+
     def __str__(self) -> str:
         return f"Budget for {self.plan}"
 
     @property
     def years(self) -> list[int]:
         return self.plan.years
+
+    def get_absolute_url(self) -> str:
+        return reverse("budgets:sheet", kwargs={"slug": self.plan.slug})
 
 
 class BudgetFootnote(models.Model):
@@ -338,3 +350,7 @@ class Actual(models.Model):
 
     def values(self) -> dict[str, Decimal]:
         return {name: getattr(self, name) for name in ACTUAL_FIELDS}
+def budget_touch(budget_id: int | None) -> None:
+    """The budget's content changed: move its version on (a queryset update: no history entry of its own)."""
+    if budget_id is not None:
+        Budget.objects.filter(pk=budget_id).update(version=F("version") + 1)

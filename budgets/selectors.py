@@ -23,7 +23,10 @@ from .content import (
     LineData,
     section_rank,
 )
-from .models import Budget, BudgetFootnote, BudgetLine
+from .models import Budget, BudgetFootnote, BudgetLine, ExpenseType
+
+# How a section other than an indsatsområde is named in the URL of its grid editor.
+GRID_SLUGS = {CROSS_CUTTING: "tvaergaaende", LOCAL_EVALUATION: "lokal-evaluering"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def _section(key: str, kind: str, title: str, *, number: int | None = None, focu
              chosen: bool = True) -> dict[str, Any]:
     return {
         "key": key, "kind": kind, "title": title, "number": number, "focus_area": focus_area, "chosen": chosen,
+        "slug": focus_area.slug if focus_area is not None else GRID_SLUGS[kind],
         "heading": f"{number}. {title}" if number is not None else title,
         "has_expense_type": kind == CROSS_CUTTING,
         "sum_label": "I alt" if kind == LOCAL_EVALUATION else "Sum",
@@ -108,6 +112,31 @@ def budget_sheet(plan: Plan, *, empty_if_missing: bool = False) -> dict[str, Any
     if budget is not None:
         lines = list(budget.lines.select_related("expense_type", "focus_area").order_by("order", "id"))
         footnotes = list(budget.footnotes.order_by("order", "id"))
+    return _sheet(plan, budget, lines, footnotes)
+
+
+def content_sheet(plan: Plan, content: BudgetContent) -> dict[str, Any]:
+    """``budget_sheet`` of budget content that is not (or no longer) in the database, e.g. an approved
+    version: the same keys, its lines unsaved ``BudgetLine`` objects without ``pk``. Two queries more."""
+    areas = {area.pk: area for area in FocusArea.objects.filter(pulje_id=plan.pulje_id)}
+    types = {expense_type.code: expense_type for expense_type in ExpenseType.objects.all()}
+    lines = []
+    for index, data in enumerate(content.lines, start=1):
+        line = BudgetLine(section=data.section, name=data.name, description=data.description,
+                          footnote=data.footnote, order=index, amounts=data.amounts_dict,
+                          **{name: getattr(data, name) for name in FINANCING_FIELDS})
+        if data.focus_area_id is not None:
+            line.focus_area = areas.get(data.focus_area_id)
+        if data.expense_type_code is not None:
+            line.expense_type = types.get(data.expense_type_code)
+        lines.append(line)
+    footnotes = [BudgetFootnote(number=note.number, text=note.text, order=index)
+                 for index, note in enumerate(content.footnotes, start=1)]
+    return _sheet(plan, None, lines, footnotes)
+
+
+def _sheet(plan: Plan, budget: Budget | None, lines: list[BudgetLine],
+           footnotes: list[BudgetFootnote]) -> dict[str, Any]:
     chosen = [choice.focus_area for choice in
               PlanFocusArea.objects.filter(plan=plan).select_related("focus_area").order_by("focus_area__order")]
 

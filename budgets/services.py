@@ -1,4 +1,5 @@
-"""Writes to budgets: replacing a budget's content (import, demo data) and editing single lines.
+"""Writes to budgets: replacing a budget's content (import, demo data), editing single lines and a
+section's lines in the grid.
 
 Every write is one transaction; changed objects go through ``full_clean()``; history is kept for
 every created, changed and deleted line and footnote (``bulk_*_with_history`` for bulk writes).
@@ -22,13 +23,22 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from agreements import revisions
 from agreements.models import FocusArea, Plan
+from agreements.services import claim_version
 from helhedsplan.findings import Finding
 from helhedsplan.storage import delete_unreferenced
 
 from . import checks
 from .calculations import FINANCING_FIELDS, normalise_amounts
 from .content import BudgetChanges, BudgetContent, FootnoteData, LineData, diff, match_lines
-from .models import PENDING_UPLOAD_DIR, Budget, BudgetFootnote, BudgetLine, ExpenseType, PendingBudgetImport
+from .models import (
+    PENDING_UPLOAD_DIR,
+    Budget,
+    BudgetFootnote,
+    BudgetLine,
+    ExpenseType,
+    PendingBudgetImport,
+    budget_touch,
+)
 from .selectors import budget_content
 from .xlsx import BudgetFileError, Problem, ReadResult, read_budget_xlsx
 
@@ -181,6 +191,7 @@ def budget_footnotes_replace(*, plan: Plan, footnotes: tuple[FootnoteData, ...],
         raise ValidationError("Et fodnotenummer står to gange.")
     _replace_footnotes(budget, BudgetContent(footnotes=footnotes), user=user, reason="Fodnoter rettet")
     revisions.bump_plan(plan.pk)  # bulk writes send no model signals
+    budget_touch(budget.pk)
 
 
 def budget_import_file(*, plan: Plan, data: bytes, file_name: str = "", user: AbstractBaseUser | None = None,
@@ -311,3 +322,33 @@ def budget_line_delete(*, line: BudgetLine, user: AbstractBaseUser | None = None
 def next_line_order(*, budget: Budget) -> int:
     last = budget.lines.order_by("-order").values_list("order", flat=True).first()
     return (last or 0) + 1
+
+
+@transaction.atomic
+def budget_section_save(*, plan: Plan, expected_version: int, saved: list[BudgetLine],
+                        deleted: list[BudgetLine], user: AbstractBaseUser | None = None) -> Budget:
+    """Save the rows of one section's grid: changed and new lines (``saved``, unsaved instances) and
+    removed ones, as one change of the budget.
+
+    ``expected_version`` is the budget version the editor loaded (1 for a plan that had no budget);
+    a budget changed since — by anyone, any way — refuses the save with
+    ``agreements.services.VersionConflict`` and nothing is written.
+    """
+    budget = Budget.objects.select_for_update().filter(plan=plan).first() or budget_get_or_create(plan=plan)
+    claim_version(budget, expected_version)
+    for line in deleted:
+        if line.budget_id != budget.pk:
+            raise ValidationError("Udgiftsposten hører ikke til dette budget.")
+        line._history_user = user
+        line.delete()
+    order = next_line_order(budget=budget)
+    for line in saved:
+        if line.pk is not None and line.budget_id != budget.pk:
+            raise ValidationError("Udgiftsposten hører ikke til dette budget.")
+        line.budget = budget
+        if line.pk is None:
+            line.order, order = order, order + 1
+        line.full_clean()
+        line._history_user = user
+        line.save()
+    return budget

@@ -5,7 +5,6 @@ from . import actuals_views, views
 app_name = "budgets"
 
 urlpatterns = [
-    path("planer/<slug:slug>/budget/", views.sheet_view, name="sheet"),
     path("planer/<slug:slug>/budget/budgetark.xlsx", views.download, name="download"),
     path("planer/<slug:slug>/budget/indlaes/", views.upload, name="upload"),
     path("planer/<slug:slug>/budget/indlaes/<uuid:pk>/", views.preview, name="preview"),
@@ -13,6 +12,7 @@ urlpatterns = [
     path("planer/<slug:slug>/budget/linjer/<int:pk>/", views.line_edit, name="line_edit"),
     path("planer/<slug:slug>/budget/linjer/<int:pk>/slet/", views.line_delete, name="line_delete"),
     path("planer/<slug:slug>/budget/fodnoter/", views.footnotes, name="footnotes"),
+    path("planer/<slug:slug>/budget/afsnit/<slug:section>/", views.section_grid, name="section_grid"),
 ]
 
 urlpatterns += [

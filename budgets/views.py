@@ -7,32 +7,39 @@ Thin: access through ``get_plan_for_user`` (404 for plans the user cannot see) a
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements import permissions
 from agreements.models import FocusArea, Plan
 from agreements.selectors import get_plan_for_user
+from agreements.services import VersionConflict
 from helhedsplan.findings import ERROR, WARNING, Finding
+from helhedsplan.forms import error_messages
 
 from . import checks, services
-from .content import FOCUS_AREA, SECTION_TITLES, BudgetChanges, LineData
+from .calculations import FINANCING_FIELDS, Figures
+from .content import CROSS_CUTTING, FOCUS_AREA, SECTION_TITLES, BudgetChanges, LineData
 from .forms import (
     BudgetFootnotesForm,
     BudgetLineForm,
     BudgetUploadForm,
+    budget_grid_formset_class,
     budget_line_form_class,
     footnotes_as_text,
     years_of,
 )
-from .models import BudgetLine, PendingBudgetImport
-from .selectors import budget_content, budget_sheet, get_budget
+from .models import Budget, BudgetFootnote, BudgetLine, PendingBudgetImport
+from .selectors import GRID_SLUGS, budget_content, budget_sheet, get_budget
 from .xlsx import BudgetFileError, Problem, write_budget_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,7 +71,8 @@ def _decorate(sheet: dict, findings: list[Finding]) -> None:
             item["severity"] = severity.get(item["pk"], "")
 
 
-def _sheet_context(request: HttpRequest, plan: Plan, **extra) -> dict:
+def sheet_context(request: HttpRequest, plan: Plan, **extra) -> dict:
+    """What the budget page shows (the workspace adds the bestyrelse workflow)."""
     sheet = budget_sheet(plan)
     findings = checks.plan_findings(plan)
     if sheet is not None:
@@ -79,12 +87,6 @@ def _sheet_context(request: HttpRequest, plan: Plan, **extra) -> dict:
         "upload_form": BudgetUploadForm(),
         **extra,
     }
-
-
-@login_required
-def sheet_view(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = get_plan_for_user(request.user, slug)
-    return render(request, "budgets/budget_sheet.html", _sheet_context(request, plan))
 
 
 @login_required
@@ -111,7 +113,7 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
             problems = exc.problems
         else:
             return redirect("budgets:preview", slug=plan.slug, pk=pending.pk)
-    context = _sheet_context(request, plan, upload_form=form, upload_problems=problems)
+    context = sheet_context(request, plan, upload_form=form, upload_problems=problems)
     return render(request, "budgets/budget_sheet.html", context, status=400)
 
 
@@ -223,3 +225,94 @@ def footnotes(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Fodnoterne er gemt.")
         return redirect("budgets:sheet", slug=plan.slug)
     return render(request, "budgets/footnotes.html", {"plan": plan, "form": form})
+
+
+# --- The section grid ------------------------------------------------------------------------------------
+
+def _grid_section(plan: Plan, slug: str) -> tuple[str, FocusArea | None, str]:
+    """The section a grid URL names: (section, indsatsområde or None, heading)."""
+    for kind, section_slug in GRID_SLUGS.items():
+        if slug == section_slug:
+            return kind, None, SECTION_TITLES[kind]
+    area = get_object_or_404(FocusArea, pulje_id=plan.pulje_id, slug=slug)
+    return FOCUS_AREA, area, f"{area.order}. {area.name}"
+
+
+def _loaded_at(request: HttpRequest) -> datetime | None:
+    text = request.POST.get("loaded_at", "")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _changes_since(budget: Budget, since: datetime | None) -> list[dict]:
+    """Who changed which line or footnote after the editor was opened (for the conflict message)."""
+    actions = {"+": "tilføjede", "~": "ændrede", "-": "slettede"}
+    changes = []
+    for model, label in ((BudgetLine, "udgiftsposten"), (BudgetFootnote, "fodnote")):
+        entries = model.history.filter(budget_id=budget.pk).select_related("history_user")
+        if since is not None:
+            entries = entries.filter(history_date__gt=since)
+        for entry in entries.order_by("-history_date")[:20]:
+            user = entry.history_user
+            name = entry.name if model is BudgetLine else entry.number
+            changes.append({"who": (user.get_full_name() or user.get_username()) if user else "Nogen",
+                            "action": actions.get(entry.history_type, "ændrede"),
+                            "object_label": f"{label} »{name}«", "field_names": "", "when": entry.history_date})
+    return sorted(changes, key=lambda change: change["when"], reverse=True)[:20]
+
+
+def _other_sections(plan: Plan, section: str, focus_area: FocusArea | None) -> Figures:
+    """The figures of every line outside the grid's section (the rest of the budget's totals)."""
+    area_id = focus_area.pk if focus_area else None
+    return Figures.sum(line.figures for line in budget_content(plan).lines
+                       if not (line.section == section and line.focus_area_id == area_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_grid(request: HttpRequest, slug: str, section: str) -> HttpResponse:
+    """The lines of one section in a grid: sums, balance, total and medfinansiering % update as the user
+    types (``budgets/grid.js``); one "Gem" saves the section, refused if the budget changed meanwhile."""
+    plan = _editable_plan(request, slug)
+    kind, area, title = _grid_section(plan, section)
+    budget = get_budget(plan)
+    lines = (BudgetLine.objects.filter(budget=budget, section=kind, focus_area=area)
+             .select_related("expense_type", "focus_area", "budget__plan").order_by("order", "id")
+             if budget is not None else BudgetLine.objects.none())
+    years = sorted(set(plan.years) | {int(year) for line in lines for year in line.amounts})
+    formset_class = budget_grid_formset_class(plan, section=kind, focus_area=area, years=years)
+    version = budget.version if budget is not None else 1
+    loaded_at = timezone.now()
+    conflict = None
+    if request.method == "POST":
+        formset = formset_class(request.POST, queryset=lines, prefix="linjer")
+        shown = request.POST.get("version", "")
+        version = int(shown) if shown.isdecimal() else version
+        loaded_at = _loaded_at(request) or loaded_at
+        if formset.is_valid():
+            overwrite = request.POST.get("overwrite_version", "")
+            saved = formset.save(commit=False)
+            try:
+                services.budget_section_save(plan=plan, expected_version=int(overwrite) if overwrite.isdecimal()
+                                             else version, saved=saved, deleted=formset.deleted_objects,
+                                             user=request.user)
+            except VersionConflict as exc:
+                budget = get_budget(plan)
+                conflict = {"message": str(exc), "current_version": exc.current,
+                            "changes": _changes_since(budget, loaded_at) if budget else []}
+            except ValidationError as exc:
+                formset._non_form_errors = formset.error_class(error_messages(exc))
+            else:
+                messages.success(request, f"Afsnittet »{title}« er gemt.")
+                return redirect(reverse("budgets:sheet", args=[plan.slug]) + f"#afsnit-{section}")
+    else:
+        formset = formset_class(queryset=lines, prefix="linjer")
+    other = _other_sections(plan, kind, area)
+    return render(request, "budgets/section_grid.html", {
+        "plan": plan, "title": title, "section": kind, "section_slug": section, "formset": formset,
+        "years": years, "version": version, "loaded_at": loaded_at.isoformat(), "conflict": conflict,
+        "has_expense_type": kind == CROSS_CUTTING, "other": other, "financing_names": FINANCING_FIELDS,
+        "min_percent": plan.pulje.min_cofinancing_percent,
+    }, status=409 if conflict else (400 if request.method == "POST" else 200))

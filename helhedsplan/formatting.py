@@ -35,6 +35,14 @@ def format_number(value: int | float | Decimal | None, decimals: int | None = No
     return sign + text
 
 
+def format_signed(value: int | float | Decimal | None, decimals: int | None = None) -> str:
+    """A difference with its sign: ``1234`` → ``+1.234``, ``-5.5`` → ``-5,5``, ``0`` → ``0``."""
+    if value is None:
+        return ""
+    text = format_number(value, decimals)
+    return f"+{text}" if Decimal(str(value)) > 0 else text
+
+
 def format_kroner(value: int | Decimal | None) -> str:
     """Whole kroner: ``2609000`` → ``2.609.000 kr.``"""
     if value is None:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from agreements import urls as agreement_urls
+from budgets import urls as budget_urls
 from helhedsplan.accounts import urls as account_urls
 from helhedsplan.lbf import urls as lbf_urls
 from helhedsplan.views import healthz
@@ -19,7 +20,8 @@ urlpatterns = [
     # The plan pages keep one URL namespace ("agreements") across the layers that serve them.
     path("", include(([*agreement_urls.urlpatterns, *workspace_urls.urlpatterns, *lbf_urls.urlpatterns],
                       "agreements"))),
-    path("", include("budgets.urls")),
+    # The budgetark's page and workflow (workspace) and its editors (budgets) share the namespace "budgets".
+    path("", include(([*budget_urls.urlpatterns, *workspace_urls.budget_urlpatterns], "budgets"))),
     path("", include("indicators.urls")),
     path("", include("helhedsplan.documents.urls")),
     path("", include("helhedsplan.notifications.urls")),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agreements.models import FocusArea, Plan, StrategicAgreement, SubAgreement
+from budgets.models import Budget
 from helhedsplan.formatting import format_date
 
 
@@ -80,7 +81,7 @@ class AgendaItem(models.Model):
 
 
 class Approval(models.Model):
-    """A frozen bestyrelse approval of a delaftale or the strategic agreement.
+    """A frozen bestyrelse approval of a delaftale, the strategic agreement or the budgetark.
 
     Holds what was approved — structured JSON of the document and its children, the document's HTML
     as approved and its PDF — with the meeting date, the referat reference and the approving user.
@@ -94,6 +95,7 @@ class Approval(models.Model):
     class Kind(models.TextChoices):
         SUBAGREEMENT = "delaftale", "Delaftale"
         STRATEGIC = "samarbejdsaftale", "Strategisk samarbejdsaftale"
+        BUDGET = "budget", "Budgetark"
 
     FILL_ONCE_FIELDS = ("html", "pdf", "lbf_approved_on", "lbf_recorded_by")
 
@@ -105,6 +107,8 @@ class Approval(models.Model):
                                    related_name="approvals", verbose_name="indsatsområde")
     strategic_agreement = models.ForeignKey(StrategicAgreement, on_delete=models.SET_NULL, null=True, blank=True,
                                             related_name="approvals", verbose_name="samarbejdsaftale")
+    budget = models.ForeignKey(Budget, on_delete=models.SET_NULL, null=True, blank=True, related_name="approvals",
+                               verbose_name="budget")
     number = models.PositiveIntegerField("godkendt version nr.")
     document_version = models.PositiveIntegerField("dokumentets versionsnummer ved godkendelsen")
     title = models.CharField("titel", max_length=300)
@@ -143,9 +147,11 @@ class Approval(models.Model):
                                     name="approval_unique_subagreement_number"),
             models.UniqueConstraint(fields=["plan", "number"], condition=Q(kind="samarbejdsaftale"),
                                     name="approval_unique_strategic_number"),
+            models.UniqueConstraint(fields=["plan", "number"], condition=Q(kind="budget"),
+                                    name="approval_unique_budget_number"),
             models.CheckConstraint(
                 condition=(Q(kind="delaftale", focus_area__isnull=False)
-                           | Q(kind="samarbejdsaftale", focus_area__isnull=True)),
+                           | Q(kind__in=["samarbejdsaftale", "budget"], focus_area__isnull=True)),
                 name="approval_kind_matches_document",
             ),
         ]
@@ -158,9 +164,12 @@ class Approval(models.Model):
             self._refuse_changes_to_frozen_fields()
         super().save(*args, **kwargs)
 
+    # The URL names of each kind's approved version (``<prefix>_approval``, ``<prefix>_approval_pdf``).
+    URL_PREFIXES = {"delaftale": "agreements:subagreement", "samarbejdsaftale": "agreements:strategic",
+                    "budget": "budgets:budget"}
+
     def get_absolute_url(self) -> str:
-        name = "subagreement_approval" if self.kind == self.Kind.SUBAGREEMENT else "strategic_approval"
-        return reverse(f"agreements:{name}", kwargs=self._url_kwargs())
+        return reverse(f"{self.URL_PREFIXES[self.kind]}_approval", kwargs=self._url_kwargs())
 
     def delete(self, *args, **kwargs):
         raise ValidationError("En godkendelse kan ikke slettes.")
@@ -199,8 +208,7 @@ class Approval(models.Model):
         return kwargs
 
     def get_pdf_url(self) -> str:
-        name = "subagreement_approval_pdf" if self.kind == self.Kind.SUBAGREEMENT else "strategic_approval_pdf"
-        return reverse(f"agreements:{name}", kwargs=self._url_kwargs())
+        return reverse(f"{self.URL_PREFIXES[self.kind]}_approval_pdf", kwargs=self._url_kwargs())
 
 
 def _normalise(value):

@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
-from agreements.models import PlanMembership, StrategicAgreement, SubAgreement
+from agreements.models import PlanMembership, SubAgreement
+from budgets.models import Budget
 from helhedsplan.formatting import format_date
 from helhedsplan.notifications.events import plan_members
 from helhedsplan.notifications.models import Kind, Notification
 from helhedsplan.notifications.services import absolute, notify
 
 from .models import Approval
-from .state import latest_approval
-
-Document = SubAgreement | StrategicAgreement
+from .state import Document, latest_approval
 
 
 def _name(document: Document) -> str:
+    if isinstance(document, Budget):
+        return "budgetarket"
     return ("delaftalen for " + str(document.focus_area) if isinstance(document, SubAgreement)
             else "den strategiske samarbejdsaftale")
 
@@ -29,13 +30,23 @@ def _kwargs(document: Document) -> dict[str, str]:
     return kwargs
 
 
+def _prefix(document: Document) -> str:
+    """The namespace and prefix of the document's workflow URL names."""
+    if isinstance(document, Budget):
+        return "budgets:budget"
+    return "agreements:subagreement" if isinstance(document, SubAgreement) else "agreements:strategic"
+
+
 def _page(document: Document, name: str) -> str:
-    prefix = "subagreement" if isinstance(document, SubAgreement) else "strategic"
-    return reverse(f"agreements:{prefix}_{name}", kwargs=_kwargs(document))
+    if isinstance(document, Budget) and name == "detail":
+        return document.get_absolute_url()
+    return reverse(f"{_prefix(document)}_{name}", kwargs=_kwargs(document))
 
 
 def document_pdf_path(document: Document) -> str:
     """The PDF of the document as it is now."""
+    if isinstance(document, Budget):
+        return reverse("documents:budget_pdf", kwargs={"slug": document.plan.slug})
     if isinstance(document, SubAgreement):
         return reverse("documents:delaftale_pdf", kwargs=_kwargs(document))
     return reverse("documents:samarbejdsaftale_pdf", kwargs={"slug": document.plan.slug})
@@ -75,12 +86,10 @@ def returned(document: Document, *, by: AbstractBaseUser, reason: str) -> list[N
 
 def approved(approval: Approval, document: Document) -> list[Notification]:
     """The secretariat hears of the approval, and whether LBF must approve too."""
-    prefix = "subagreement" if isinstance(document, SubAgreement) else "strategic"
-    pdf = reverse(f"agreements:{prefix}_approval_pdf", kwargs={**_kwargs(document), "number": approval.number})
     return notify(
         kind=Kind.APPROVED, users=plan_members(document.plan, role=PlanMembership.Role.SECRETARIAT),
         event_key=f"approved:{approval.pk}",
-        url=reverse(f"agreements:{prefix}_approval", kwargs={**_kwargs(document), "number": approval.number}),
+        url=approval.get_absolute_url(),
         plan=document.plan,
         context={"document_name": _name(document), "meeting_date": format_date(approval.meeting_date),
-                 "needs_lbf": approval.requires_lbf_approval, "pdf_link": absolute(pdf)})
+                 "needs_lbf": approval.requires_lbf_approval, "pdf_link": absolute(approval.get_pdf_url())})

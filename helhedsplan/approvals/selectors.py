@@ -10,9 +10,10 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from agreements.models import Plan, StrategicAgreement, SubAgreement
+from budgets.models import Budget
 
 from .models import AgendaItem, Approval, BoardMeeting
-from .state import DocumentState, document_state, document_states
+from .state import Document, DocumentState, approval_kind, document_state, document_states
 
 # --- Approved versions ---------------------------------------------------------
 
@@ -41,12 +42,17 @@ def current_strategic_agreement(plan: Plan, as_of: date | None = None) -> Approv
     return _latest_approvals(Approval.objects.filter(plan=plan, kind=Approval.Kind.STRATEGIC), as_of).first()
 
 
-def approvals_of(document: SubAgreement | StrategicAgreement) -> QuerySet[Approval]:
+def current_budget(plan: Plan, as_of: date | None = None) -> Approval | None:
+    """The latest approved version of the budgetark (as of a date), or None."""
+    return _latest_approvals(Approval.objects.filter(plan=plan, kind=Approval.Kind.BUDGET), as_of).first()
+
+
+def approvals_of(document: Document) -> QuerySet[Approval]:
     approvals = Approval.objects.select_related("plan", "focus_area")  # their URLs name both
+    approvals = approvals.filter(plan_id=document.plan_id, kind=approval_kind(document))
     if isinstance(document, SubAgreement):
-        return approvals.filter(plan_id=document.plan_id, kind=Approval.Kind.SUBAGREEMENT,
-                                focus_area_id=document.focus_area_id).order_by("-number")
-    return approvals.filter(plan_id=document.plan_id, kind=Approval.Kind.STRATEGIC).order_by("-number")
+        approvals = approvals.filter(focus_area_id=document.focus_area_id)
+    return approvals.order_by("-number")
 
 
 
@@ -55,7 +61,7 @@ class DocumentRow:
     """One agreement document of a plan with where it is in the workflow."""
 
     title: str
-    document: StrategicAgreement | SubAgreement
+    document: Document
     url: str
     latest_approval: Approval | None
 
@@ -73,7 +79,7 @@ def _with_states(rows: list[DocumentRow]) -> list[DocumentRow]:
 
 
 def plan_documents(plan: Plan) -> list[DocumentRow]:
-    """The strategic agreement and the delaftaler of a plan with status and latest approval."""
+    """The strategic agreement, the delaftaler and the budgetark of a plan with status and latest approval."""
     approvals: dict[tuple, Approval] = {}
     for approval in Approval.objects.filter(plan=plan).select_related("plan", "focus_area").order_by("number"):
         approvals[(approval.kind, approval.focus_area_id)] = approval
@@ -87,6 +93,11 @@ def plan_documents(plan: Plan) -> list[DocumentRow]:
     for sub_agreement in SubAgreement.objects.filter(plan=plan).select_related("focus_area", "plan"):
         rows.append(DocumentRow(str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
                                 approvals.get((Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
+    budget = Budget.objects.filter(plan=plan).first()
+    if budget is not None:
+        budget.plan = plan
+        rows.append(DocumentRow("Budgetark", budget, budget.get_absolute_url(),
+                                approvals.get((Approval.Kind.BUDGET, None))))
     return _with_states(rows)
 
 
@@ -110,6 +121,10 @@ def plans_documents(plans: list[Plan]) -> dict[int, list[DocumentRow]]:
         rows[sub_agreement.plan_id].append(DocumentRow(
             str(sub_agreement), sub_agreement, sub_agreement.get_absolute_url(),
             approvals.get((sub_agreement.plan_id, Approval.Kind.SUBAGREEMENT, sub_agreement.focus_area_id))))
+    for budget in Budget.objects.filter(plan_id__in=plan_ids):
+        budget.plan = by_slug[budget.plan_id]
+        rows[budget.plan_id].append(DocumentRow("Budgetark", budget, budget.get_absolute_url(),
+                                                approvals.get((budget.plan_id, Approval.Kind.BUDGET, None))))
     _with_states([row for plan_rows in rows.values() for row in plan_rows])
     return rows
 

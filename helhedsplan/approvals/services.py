@@ -1,4 +1,4 @@
-"""The bestyrelse's approval workflow for delaftaler and the strategic agreement.
+"""The bestyrelse's approval workflow for delaftaler, the strategic agreement and the budgetark.
 
 kladde → til behandling i bestyrelsen → godkendt. The secretariat sends a draft to the bestyrelse;
 a bestyrelse member records the approval (meeting date, referat reference); the approval freezes a
@@ -8,7 +8,8 @@ changes. "Godkendt" is not a stored status but the document's content being the 
 current version, and undoing the edit makes it godkendt again. Sending or approving is refused while
 the plan's checks report errors.
 
-The same three functions serve both kinds of document. The PDF of an approval is rendered by the
+The same three functions serve every kind of document; a budget revision is a new approved version
+of the budgetark, exactly as a revised delaftale is. The PDF of an approval is rendered by the
 documents pipeline (``helhedsplan.documents.services``), which builds on this module.
 
 Status changes do not change the document's version: an editor opened before a status change can
@@ -32,9 +33,7 @@ from helhedsplan.formatting import format_date
 
 from . import notices, snapshots
 from .models import AgendaItem, Approval, BoardMeeting
-from .state import document_state, latest_approval
-
-Document = SubAgreement | StrategicAgreement
+from .state import Document, approval_kind, document_state, latest_approval
 
 
 class ApprovalBlocked(ValidationError):
@@ -166,20 +165,22 @@ def approval_record_external(*, document: Document, recorded_by: AbstractBaseUse
 def _freeze(document: Document, *, by: AbstractBaseUser, meeting_date: date, referat: str,
             previous: Approval | None, approved_by_name: str = "", meeting: BoardMeeting | None = None) -> Approval:
     """Save the snapshot of ``document`` as its next approved version."""
-    is_sub = isinstance(document, SubAgreement)
+    kind = approval_kind(document)
+    is_sub = kind == Approval.Kind.SUBAGREEMENT
     data = snapshots.document_snapshot(document)
     content_hash = snapshots.content_hash(data)
     # A change to a strategic agreement the bestyrelse approved before needs LBF's approval too, and
     # so does a re-approval while LBF has not yet approved the previous change.
-    requires_lbf = (not is_sub) and previous is not None and (
+    requires_lbf = kind == Approval.Kind.STRATEGIC and previous is not None and (
         previous.content_hash != content_hash or (previous.requires_lbf_approval and not previous.lbf_approved_on)
     )
     approval = Approval(
         plan=document.plan,
-        kind=Approval.Kind.SUBAGREEMENT if is_sub else Approval.Kind.STRATEGIC,
+        kind=kind,
         sub_agreement=document if is_sub else None,
         focus_area=document.focus_area if is_sub else None,
-        strategic_agreement=None if is_sub else document,
+        strategic_agreement=document if kind == Approval.Kind.STRATEGIC else None,
+        budget=document if kind == Approval.Kind.BUDGET else None,
         number=(previous.number if previous else 0) + 1,
         document_version=document.version,
         title=str(document),

@@ -1,5 +1,7 @@
 """The whole approval snapshot of a document: the agreement's own parts plus the parts other apps own.
 
+The budgetark's snapshot is its content (``budgets.snapshots.budget_snapshot``).
+
 A delaftale's snapshot holds its text, parties, activities and staff resources (``agreements``), its
 økonomi (``budgets``) and its delmål and indikatorer (``indicators``); the strategic agreement's holds
 its sections, parties and problemkomplekser (``agreements``) and section 5's mål og indikatorer
@@ -16,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from agreements import snapshots as agreement_snapshots
 from agreements.models import StrategicAgreement, SubAgreement
 from budgets import snapshots as budget_snapshots
+from budgets.models import Budget
 from indicators import snapshots as indicator_snapshots
 
 # Keys of a snapshot that describe the snapshot rather than the approved content: the document's
@@ -43,19 +46,27 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
     return snapshot
 
 
-def document_snapshot(document: SubAgreement | StrategicAgreement) -> dict:
+Document = SubAgreement | StrategicAgreement | Budget
+
+
+def document_snapshot(document: Document) -> dict:
     """The document's snapshot as plain JSON values (what ``Approval.data`` stores)."""
     return document_snapshots([document])[0]
 
 
-def document_snapshots(documents: list[SubAgreement | StrategicAgreement]) -> list[dict]:
+def _single_snapshot(document: StrategicAgreement | Budget) -> dict:
+    if isinstance(document, Budget):
+        return budget_snapshots.budget_snapshot(document)
+    return strategic_agreement_snapshot(document)
+
+
+def document_snapshots(documents: list[Document]) -> list[dict]:
     """``document_snapshot`` of several documents, in their order; the delaftaler read together."""
     subs = [document for document in documents if isinstance(document, SubAgreement)]
     by_sub = subagreement_snapshots(subs) if subs else {}
     result = []
     for document in documents:
-        snapshot = by_sub[document.pk] if isinstance(document, SubAgreement) \
-            else strategic_agreement_snapshot(document)
+        snapshot = by_sub[document.pk] if isinstance(document, SubAgreement) else _single_snapshot(document)
         result.append(json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder)))
     return result
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from agreements.models import DocumentStatus, StrategicAgreement, SubAgreement
+from budgets.models import Budget
 
 from . import snapshots
 from .models import Approval
@@ -30,13 +31,20 @@ LABELS = {
 }
 
 
-def latest_approval(document: SubAgreement | StrategicAgreement) -> Approval | None:
-    """The most recent approval of this document (the one its content is compared with)."""
-    approvals = Approval.objects.filter(plan_id=document.plan_id)
+Document = SubAgreement | StrategicAgreement | Budget
+
+
+def approval_kind(document: Document) -> str:
     if isinstance(document, SubAgreement):
-        approvals = approvals.filter(kind=Approval.Kind.SUBAGREEMENT, focus_area_id=document.focus_area_id)
-    else:
-        approvals = approvals.filter(kind=Approval.Kind.STRATEGIC)
+        return Approval.Kind.SUBAGREEMENT
+    return Approval.Kind.BUDGET if isinstance(document, Budget) else Approval.Kind.STRATEGIC
+
+
+def latest_approval(document: Document) -> Approval | None:
+    """The most recent approval of this document (the one its content is compared with)."""
+    approvals = Approval.objects.filter(plan_id=document.plan_id, kind=approval_kind(document))
+    if isinstance(document, SubAgreement):
+        approvals = approvals.filter(focus_area_id=document.focus_area_id)
     return approvals.select_related("plan", "focus_area").order_by("-number").first()  # for its URL
 
 
@@ -44,7 +52,7 @@ def latest_approval(document: SubAgreement | StrategicAgreement) -> Approval | N
 class DocumentState:
     """One document's place in the workflow, computed from its live content and its latest approval."""
 
-    document: SubAgreement | StrategicAgreement
+    document: Document
     latest_approval: Approval | None
 
     @cached_property
@@ -97,7 +105,7 @@ class DocumentState:
         return self.latest_approval.requires_lbf_approval and self.latest_approval.lbf_approved_on is None
 
 
-def document_states(documents: list[SubAgreement | StrategicAgreement],
+def document_states(documents: list[Document],
                     approvals: list[Approval | None]) -> list[DocumentState]:
     """The states of several documents whose latest approvals the caller has read; the live content of
     the approved ones is read together (a fixed number of queries, a few more per plan)."""
@@ -112,7 +120,7 @@ def document_states(documents: list[SubAgreement | StrategicAgreement],
 _UNREAD = object()
 
 
-def document_state(document: SubAgreement | StrategicAgreement, *,
+def document_state(document: Document, *,
                    approval: Approval | None | object = _UNREAD) -> DocumentState:
     """The document's state. ``approval`` passes its latest approval (or None) when the caller has read it."""
     latest = latest_approval(document) if approval is _UNREAD else approval

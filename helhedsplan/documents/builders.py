@@ -47,6 +47,7 @@ from agreements.models import (
 )
 from budgets import followup as budget_followup
 from budgets.charts import followup_charts
+from budgets.models import Budget
 from budgets.selectors import budget_sheet, focus_area_economy
 from helhedsplan.approvals.state import document_state
 from indicators.charts import indicator_chart_svg
@@ -268,6 +269,7 @@ def budget_document(*, plan: Plan) -> Document:
     title = DOCUMENT_KINDS[BUDGET]
     context = _base_context(plan, kind=BUDGET, title=title, **_urls(plan, BUDGET))
     context.update(_budget_context(plan))
+    context["approval"] = _approval([context["budget_sheet"]["budget"]])
     return Document(BUDGET, title, "documents/budget.html", context, f"{plan.slug}-budgetark.pdf")
 
 
@@ -293,7 +295,9 @@ def samlet_document(*, plan: Plan) -> Document:
     context.update(_followup_context(plan, context["budget_sheet"]))
     context["entries"] = _delaftale_entries(plan, focus_areas)
     context["charts"] = _charts(plan)
-    context["approval"] = _approval([context["agreement"], *(entry.sub_agreement for entry in context["entries"])])
+    budget = context["budget_sheet"]["budget"]
+    context["approval"] = _approval([context["agreement"], *(entry.sub_agreement for entry in context["entries"]),
+                                     *([budget] if budget is not None else [])])
     return Document(SAMLET, title, "documents/samlet.html", context, f"{plan.slug}-samlet-plan.pdf")
 
 
@@ -389,10 +393,11 @@ def _charts(plan: Plan) -> list[dict]:
     return charts
 
 
-def _approval(parts: list[StrategicAgreement | SubAgreement | None]) -> ApprovalMark | None:
+def _approval(parts: list[StrategicAgreement | SubAgreement | Budget | None]) -> ApprovalMark | None:
     """"Godkendt af bestyrelsen <mødedato>" when every part's content is exactly its latest approved
-    version (``approvals.state``); None (a draft, "KLADDE") otherwise. The samlet plan is approved
-    when the samarbejdsaftale and every delaftale are; the budgetark has no approval."""
+    version (``approvals.state``); None (a draft, "KLADDE") otherwise. The budgetark is approved like
+    the agreements (a plan without a budget has a blank, draft sheet); the samlet plan is approved
+    when the samarbejdsaftale, every delaftale and the budgetark (if the plan has one) are."""
     if not parts or any(part is None for part in parts):
         return None
     states = [document_state(part) for part in parts]

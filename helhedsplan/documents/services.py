@@ -30,9 +30,10 @@ from django_tasks import task
 from agreements import permissions, revisions
 from agreements.models import StrategicAgreement, SubAgreement
 from agreements.services import VersionConflict
+from budgets.models import Budget
 from helhedsplan.approvals import services as approval_services
 from helhedsplan.approvals.models import Approval, BoardMeeting
-from helhedsplan.approvals.state import document_state
+from helhedsplan.approvals.state import Document, document_state
 
 from . import builders, pdf
 
@@ -42,28 +43,32 @@ logger = logging.getLogger(__name__)
 ERROR_SECONDS = 60 * 60
 
 
-def document_html(document: SubAgreement | StrategicAgreement) -> str:
+def document_html(document: Document) -> str:
     """Today's document as HTML (with the approval stamp when its content is approved)."""
     if isinstance(document, SubAgreement):
         built = builders.build_document(plan=document.plan, kind=builders.DELAFTALE,
                                         area_slug=document.focus_area.slug)
+    elif isinstance(document, Budget):
+        built = builders.build_document(plan=document.plan, kind=builders.BUDGET)
     else:
         built = builders.build_document(plan=document.plan, kind=builders.SAMARBEJDSAFTALE)
     return built.render_html()
 
 
-def render_document_pdf(document: SubAgreement | StrategicAgreement) -> bytes:
+def render_document_pdf(document: Document) -> bytes:
     """Today's document as PDF (with the approval stamp when its content is approved)."""
     return pdf.render_pdf(document_html(document))
 
 
-def _approved_document(approval: Approval) -> SubAgreement | StrategicAgreement | None:
+def _approved_document(approval: Approval) -> Document | None:
     if approval.kind == Approval.Kind.SUBAGREEMENT:
         return SubAgreement.objects.select_related("plan", "focus_area").filter(pk=approval.sub_agreement_id).first()
+    if approval.kind == Approval.Kind.BUDGET:
+        return Budget.objects.select_related("plan", "plan__pulje").filter(pk=approval.budget_id).first()
     return StrategicAgreement.objects.select_related("plan").filter(pk=approval.strategic_agreement_id).first()
 
 
-def _still_approved(approval: Approval, document: SubAgreement | StrategicAgreement) -> bool:
+def _still_approved(approval: Approval, document: Document) -> bool:
     state = document_state(document)
     return state.latest_approval is not None and state.latest_approval.pk == approval.pk and state.matches_approval
 
@@ -120,7 +125,7 @@ def approval_fill_pdf(*, approval: Approval) -> bool:
 
 
 @transaction.atomic
-def document_approve(*, document: SubAgreement | StrategicAgreement, by: AbstractBaseUser, meeting_date: date,
+def document_approve(*, document: Document, by: AbstractBaseUser, meeting_date: date,
                      referat: str, expected_version: int | None = None,
                      meeting: BoardMeeting | None = None) -> Approval:
     """The bestyrelse approves a submitted document: the frozen snapshot and the approved document's
@@ -128,7 +133,7 @@ def document_approve(*, document: SubAgreement | StrategicAgreement, by: Abstrac
     approval = approval_services.document_approve(document=document, by=by, meeting_date=meeting_date,
                                                   referat=referat, expected_version=expected_version,
                                                   meeting=meeting)
-    related = ["plan", "focus_area"] if isinstance(document, SubAgreement) else ["plan"]
+    related = ["plan", "focus_area"] if isinstance(document, SubAgreement) else ["plan", "plan__pulje"]
     current = type(document).objects.select_related(*related).get(pk=document.pk)
     Approval.objects.filter(pk=approval.pk, html="").update(html=document_html(current))
     transaction.on_commit(partial(approval_pdf_enqueue, approval))

@@ -7,8 +7,9 @@ Per plan, a folder ``<slug>/`` with
 - ``samarbejdsaftale.pdf|.json`` and ``delaftale-<n>-<område>.pdf|.json``: the approval snapshots' own
   PDF (byte for byte what the bestyrelse approved) and JSON. With ``as_of`` each
   document is its latest snapshot approved on or before that date; drafts are never exported;
-- ``budgetark.xlsx`` (LBF layout) and ``budgetark.pdf``: the plan's budget as it is at export time
-  (budgets are not approved on their own; the økonomi each delaftale was approved with is in it);
+- ``budgetark.xlsx`` (LBF layout), ``budgetark.pdf`` and ``budgetark.json``: the budgetark's current
+  approved version (with ``as_of`` the one approved on or before that date), from its snapshot — never
+  today's draft; a plan without an approved budget has none, and the README says so;
 - ``okonomiopfolgning.pdf`` and ``okonomiopfolgning.xlsx``: budget against forbrug (the document for the
   bestyrelse, and every line's forbrug per year in the import layout), as at export time;
 - ``delaftaler.json`` and ``delaftaler.xlsx``: the approved delaftaler as data, one row per delaftale,
@@ -56,13 +57,16 @@ from agreements.models import Plan, SubAgreement
 from agreements.permissions import plans_visible_to
 from budgets.actuals_file import write_actuals_xlsx
 from budgets.followup import budget_followup
-from budgets.selectors import budget_sheet
+from budgets.models import Budget
+from budgets.selectors import content_sheet
+from budgets.snapshots import snapshot_content
 from budgets.xlsx import write_budget_xlsx
 from helhedsplan.approvals import selectors
 from helhedsplan.approvals.models import Approval
 from helhedsplan.approvals.state import document_state
 from helhedsplan.documents import builders as documents
 from helhedsplan.documents import pdf
+from helhedsplan.documents.services import faithful_html
 from helhedsplan.formatting import format_date
 from helhedsplan.notifications.models import Kind
 from helhedsplan.notifications.services import notify
@@ -92,6 +96,8 @@ class PlanContent:
     subagreements: list[Approval]
     not_approved: list[SubAgreement] = field(default_factory=list)
     newer_drafts: list[SubAgreement] = field(default_factory=list)
+    budget: Approval | None = None  # the budgetark's approved version in force
+    budget_changed: bool = False  # the budget has changed since that approval (current exports only)
 
     @property
     def approvals(self) -> list[Approval]:
@@ -172,6 +178,10 @@ def plan_content(plan: Plan, as_of: date | None = None) -> PlanContent:
         elif as_of is None and not document_state(
                 sub_agreement, approval=current[sub_agreement.focus_area_id]).is_approved:
             content.newer_drafts.append(sub_agreement)
+    content.budget = selectors.current_budget(plan, as_of)
+    if content.budget is not None and as_of is None:
+        budget = Budget.objects.filter(plan=plan).select_related("plan__pulje").first()
+        content.budget_changed = budget is None or not document_state(budget, approval=content.budget).is_approved
     return content
 
 
@@ -364,12 +374,23 @@ def delaftaler_xlsx(content: PlanContent) -> bytes:
     return buffer.getvalue()
 
 
-def budget_files(plan: Plan) -> dict[str, bytes]:
-    """The budgetark as LBF-layout .xlsx and as PDF (the documents pipeline's budgetark)."""
-    return {
-        "budgetark.xlsx": write_budget_xlsx(budget_sheet(plan, empty_if_missing=True)),
-        "budgetark.pdf": pdf.render_pdf(documents.build_document(plan=plan, kind=documents.BUDGET).render_html()),
-    }
+def budget_files(content: PlanContent) -> dict[str, bytes]:
+    """The approved budgetark in force as LBF-layout .xlsx (from its snapshot), its approved PDF and its
+    snapshot as JSON; nothing when the plan has no approved budget (as of the date)."""
+    approval = content.budget
+    if approval is None:
+        return {}
+    files = {"budgetark.xlsx": write_budget_xlsx(content_sheet(content.plan, snapshot_content(approval.data)))}
+    if approval.has_pdf:
+        files["budgetark.pdf"] = approval.read_pdf()
+    else:
+        # Not rendered yet by the worker: from the HTML frozen with the approval (or, for an approval
+        # recorded without HTML, today's budgetark while it is still exactly the approved one).
+        html = approval.html or faithful_html(approval)
+        if html:
+            files["budgetark.pdf"] = pdf.render_pdf(html)
+    files["budgetark.json"] = json.dumps(approval.data, ensure_ascii=False, indent=2).encode("utf-8")
+    return files
 
 
 def followup_files(plan: Plan) -> dict[str, bytes]:
@@ -410,8 +431,8 @@ def readme_text(export: ExportPlan, *, exported_at: datetime, files_by_plan: dic
         "",
         "Dokumenterne (PDF og JSON) er de godkendte versioner, præcis som bestyrelsen godkendte dem: de blev",
         "gemt ved godkendelsen og ændres aldrig. Kladder, der ikke er godkendt, er ikke med.",
-        "Budgetarket (xlsx og pdf) er planens budget, som det ser ud på udtrækstidspunktet; den økonomi,",
-        "hver delaftale blev godkendt med, står i delaftalen. delaftaler.json og delaftaler.xlsx indeholder",
+        "Budgetarket (xlsx, pdf og json) er den version, bestyrelsen har godkendt (som dokumenterne); den",
+        "økonomi, hver delaftale blev godkendt med, står i delaftalen. delaftaler.json og delaftaler.xlsx indeholder",
         "de godkendte delaftaler som data: én række pr. delaftale, aktivitet, indikator, part og",
         "medarbejderressource, med skabelonens feltnavne. Økonomiopfølgningen (pdf og xlsx) viser budget og",
         "registreret forbrug pr. udgiftspost og år på udtrækstidspunktet, i tusinde kr.",
@@ -428,8 +449,12 @@ def readme_text(export: ExportPlan, *, exported_at: datetime, files_by_plan: dic
         if content.strategic is None:
             lines.append("  - Den strategiske samarbejdsaftale har ingen godkendt version"
                          + (f" pr. {format_date(export.as_of)}" if export.as_of else "") + " og er ikke med.")
-        lines.append("  - Budgetark: " + " og ".join(
-            name for name in files_by_plan[plan.slug] if name.startswith("budgetark")))
+        budget_names = [name for name in files_by_plan[plan.slug] if name.startswith("budgetark")]
+        if content.budget is not None:
+            lines.append("  - Budgetark: " + ", ".join(budget_names) + " – " + _approval_line(content.budget))
+        else:
+            lines.append("  - Budgetarket har ingen godkendt version"
+                         + (f" pr. {format_date(export.as_of)}" if export.as_of else "") + " og er ikke med.")
         lines.append("  - Økonomiopfølgning: " + " og ".join(
             name for name in files_by_plan[plan.slug] if name.startswith("okonomiopfolgning")))
         lines.append("  - Data: delaftaler.json og delaftaler.xlsx")
@@ -440,6 +465,9 @@ def readme_text(export: ExportPlan, *, exported_at: datetime, files_by_plan: dic
         if content.newer_drafts:
             lines += ["", "Ændret siden seneste godkendelse (udtrækket har den godkendte version, ikke kladden):"]
             lines += [f"  - {sub} (status nu: {sub.get_status_display().lower()})" for sub in content.newer_drafts]
+        if content.budget_changed:
+            lines += ["", "Budgetarket er ændret siden seneste godkendelse (udtrækket har den godkendte version, "
+                          "ikke kladden)."]
         lines.append("")
     if export.skipped:
         lines += ["Helhedsplaner uden noget at udtrække:"] + [f"  - {reason}" for _, reason in export.skipped] + [""]
@@ -504,7 +532,8 @@ def built_archive(export: ExportPlan, *, progress: Progress | None = None,
                         json.dumps(approval.data, ensure_ascii=False, indent=2).encode("utf-8"))
                     documents += 1
                     step(f"{content.plan.name}: {approval.title}")
-                budget = {**budget_files(content.plan), **followup_files(content.plan)}
+                budget = {**budget_files(content), **followup_files(content.plan)}
+                documents += 1 if content.budget is not None else 0
                 for name, data in budget.items():
                     add(f"{folder}/{name}", data)
                 files_by_plan[folder] = list(budget)

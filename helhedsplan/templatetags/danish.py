@@ -10,6 +10,7 @@ register.filter("dk_number", formatting.format_number)
 register.filter("dk_kroner", formatting.format_kroner)
 register.filter("dk_tkr_as_kroner", formatting.format_thousands_as_kroner)
 register.filter("dk_date", formatting.format_date)
+register.filter("dk_signed", formatting.format_signed)
 
 
 @register.filter

@@ -1,9 +1,10 @@
 """The demo plans with every app's part, approved once.
 
 Each domain app loads its own part (``agreements.demo``, ``budgets.demo``, ``indicators.demo``); the
-demo plans then come with their documents approved once, so "current delaftaler" and an LBF-udtræk of
-the demo data have content. Those approvals are recorded as given outside the system, by an inactive
-system user that cannot log in, dated one month after each plan started.
+demo plans then come with their documents and their budgetark (where the source has one) approved
+once, so "current delaftaler" and an LBF-udtræk of the demo data have content. Those approvals are
+recorded as given outside the system, by an inactive system user that cannot log in, dated one month
+after each plan started.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils import timezone
 from agreements import demo as agreement_demo
 from agreements.models import Plan, StrategicAgreement, SubAgreement
 from budgets import demo as budget_demo
+from budgets.models import Budget
 from helhedsplan.approvals import services as approval_services
 from helhedsplan.approvals.models import Approval
 from helhedsplan.documents.services import approval_fill_pdf
@@ -57,7 +59,7 @@ def demo_meeting_date(plan: Plan) -> date:
 
 @transaction.atomic
 def approve_demo_plan(plan: Plan, *, render_pdfs: bool = False) -> list[Approval]:
-    """Approve the plan's strategic agreement and delaftaler once (nothing if any approval exists).
+    """Approve the plan's strategic agreement, delaftaler and budgetark once (nothing if any approval exists).
 
     Call it after every app has loaded its part of the plan: the snapshot holds all of it. Rendering
     the PDFs takes most of the time (about a second each), so by default they are left to the
@@ -70,6 +72,7 @@ def approve_demo_plan(plan: Plan, *, render_pdfs: bool = False) -> list[Approval
     meeting = demo_meeting_date(plan)
     documents: list = list(StrategicAgreement.objects.filter(plan=plan).select_related("plan"))
     documents += list(SubAgreement.objects.filter(plan=plan).select_related("focus_area", "plan"))
+    documents += list(Budget.objects.filter(plan=plan).select_related("plan", "plan__pulje"))
     approvals = [
         approval_services.approval_record_external(document=document, recorded_by=by, meeting_date=meeting,
                                                    referat=DEMO_REFERAT, approved_by_name="Bestyrelsen (demodata)")

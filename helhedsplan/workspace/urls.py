@@ -3,7 +3,8 @@ meetings."""
 
 from django.urls import path
 
-from .views import dashboard, meetings, strategic, subagreements, workflow
+from .views import budget, dashboard, meetings, strategic, subagreements, workflow
+from .views.common import BUDGET
 
 plan = "planer/<slug:slug>/"
 sub = plan + "delaftaler/<slug:area>/"
@@ -47,4 +48,18 @@ urlpatterns = [
     path(meeting, meetings.meeting_detail, name="meeting_detail"),
     path(meeting + "rediger/", meetings.meeting_edit, name="meeting_edit"),
     path(meeting + "godkend/", meetings.meeting_approve, name="meeting_approve"),
+]
+
+# The budgetark's page and workflow (URL namespace "budgets", with the sheet's editors in budgets.urls).
+budget_ = plan + "budget/"
+in_budget = {"document_kind": BUDGET}
+
+budget_urlpatterns = [
+    path(budget_, budget.budget_sheet, name="sheet"),
+    path(budget_ + "aendringer/", budget.budget_changes, name="budget_changes"),
+    path(budget_ + "send-til-bestyrelsen/", workflow.document_submit, in_budget, name="budget_submit"),
+    path(budget_ + "send-tilbage/", workflow.document_return, in_budget, name="budget_return"),
+    path(budget_ + "godkend/", workflow.document_approve, in_budget, name="budget_approve"),
+    path(budget_ + "godkendelser/<int:number>/", workflow.approval_detail, in_budget, name="budget_approval"),
+    path(budget_ + "godkendelser/<int:number>/pdf/", workflow.approval_pdf, in_budget, name="budget_approval_pdf"),
 ]

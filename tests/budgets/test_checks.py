@@ -153,13 +153,20 @@ def test_findings_are_part_of_the_plan_wide_list(small_plan):
 
 def test_summary_prints_the_sheet_totals(small_plan):
     assert plan_summary(small_plan) == [
-        "Budget (hele tusinde kr.): Total 6.319, LBF 4.422, Samlet medfinansiering 1.897, Balance 0, Medfinans. 30 %"]
+        "Budget (hele tusinde kr.): Total 6.319, LBF 4.422, Samlet medfinansiering 1.897, Balance 0, Medfinans. 30,0 %"]
+
+
+def test_summary_shows_that_24_6_percent_is_below_a_25_percent_minimum(db):
+    plan = PlanFactory()
+    BudgetLineFactory(budget__plan=plan, amounts={"2022": 1000}, lbf=754, bo_cash=246)
+    assert plan_summary(plan)[0].endswith("Medfinans. 24,6 %"), "not rounded up to the 25 % the pulje demands"
+    assert "cofinancing_below_minimum" in codes(plan)
 
 
 def test_check_plan_amager_prints_the_amager_totals(demo_data, capsys):
     call_command("check_plan", "amager")
     out = capsys.readouterr().out
-    assert ("Total 31.169, LBF 19.000, Samlet medfinansiering 12.169, Balance 0, Medfinans. 39 %") in out
+    assert ("Total 31.169, LBF 19.000, Samlet medfinansiering 12.169, Balance 0, Medfinans. 39,0 %") in out
     assert "0 fejl" in out
 
 

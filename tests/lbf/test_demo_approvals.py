@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from agreements.models import Plan, StrategicAgreement, SubAgreement
+from budgets.models import Budget
 from helhedsplan.approvals.models import Approval
 from helhedsplan.approvals.state import document_state
 from helhedsplan.workspace.demo import DEMO_APPROVER
@@ -14,13 +15,18 @@ pytestmark = pytest.mark.django_db
 def test_every_demo_document_is_approved_once(demo_data):
     for plan in Plan.objects.all():
         approvals = Approval.objects.filter(plan=plan)
-        assert approvals.count() == plan.sub_agreements.count() + 1
+        has_budget = Budget.objects.filter(plan=plan).exists()
+        assert approvals.count() == plan.sub_agreements.count() + 1 + has_budget
+        assert approvals.filter(kind=Approval.Kind.BUDGET).count() == has_budget
         for approval in approvals:
             assert approval.number == 1
             assert plan.start_date <= approval.meeting_date <= plan.end_date
             assert approval.approved_by.username == DEMO_APPROVER and not approval.approved_by.is_active
-            assert approval.data["collections"], "the snapshot holds the document's parts"
-    documents = [*SubAgreement.objects.select_related("plan"), *StrategicAgreement.objects.select_related("plan")]
+            key = "lines" if approval.kind == Approval.Kind.BUDGET else "collections"
+            assert approval.data[key], "the snapshot holds the document's parts"
+    documents = [*SubAgreement.objects.select_related("plan"), *StrategicAgreement.objects.select_related("plan"),
+                 *Budget.objects.select_related("plan")]
+    assert Budget.objects.filter(plan__slug="amager").exists(), "the Amager source has a budgetark"
     assert all(document_state(document).is_approved for document in documents)
     amager = Approval.objects.get(plan__slug="amager", focus_area__slug="beskaeftigelse")
     names = [group["name"] for group in amager.data["collections"]]

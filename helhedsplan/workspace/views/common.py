@@ -15,6 +15,7 @@ from agreements.models import (
     StrategicAgreement,
     SubAgreement,
 )
+from budgets.models import Budget
 from helhedsplan.approvals import diff, history
 from helhedsplan.approvals.selectors import approvals_of
 from helhedsplan.approvals.state import document_state
@@ -32,7 +33,16 @@ def sub_agreement_for(access: selectors.PlanAccess, area: str) -> SubAgreement:
     return selectors.get_sub_agreement(access.plan, area)
 
 
+# The ``document_kind`` the budget's workflow URLs pass to the shared workflow views.
+BUDGET = "budget"
+
+
 def workflow_urls(document) -> dict[str, str]:
+    if isinstance(document, Budget):
+        kwargs = {"slug": document.plan.slug}
+        urls = {action: reverse(f"budgets:budget_{action}", kwargs=kwargs)
+                for action in ("submit", "return", "approve", "changes")}
+        return {**urls, "edit": document.get_absolute_url()}
     if isinstance(document, SubAgreement):
         prefix, kwargs = "subagreement", {"slug": document.plan.slug, "area": document.focus_area.slug}
     else:
@@ -72,7 +82,14 @@ def conflict_context(document, exc: services.VersionConflict, seen_version: int)
     return {"message": str(exc), "current_version": exc.current, "changes": changes[:20]}
 
 
-def document_for(access: selectors.PlanAccess, area: str | None):
+def document_for(access: selectors.PlanAccess, area: str | None, document_kind: str | None = None):
+    """The document a workflow URL names: the budget (``document_kind``), a delaftale (``area``) or the
+    strategic agreement."""
+    if document_kind == BUDGET:
+        budget = Budget.objects.filter(plan=access.plan).select_related("plan", "plan__pulje").first()
+        if budget is None:
+            raise Http404("Helhedsplanen har intet budget.")
+        return budget
     if area is None:
         agreement = StrategicAgreement.objects.filter(plan=access.plan).first()
         if agreement is None:
@@ -82,7 +99,7 @@ def document_for(access: selectors.PlanAccess, area: str | None):
 
 
 def document_url(document) -> str:
-    if isinstance(document, SubAgreement):
+    if isinstance(document, Budget | SubAgreement):
         return document.get_absolute_url()
     return reverse("agreements:strategic_detail", kwargs={"slug": document.plan.slug})
 

@@ -22,14 +22,16 @@ from helhedsplan.documents.views import PDF_METHODS, pdf_status_response
 from helhedsplan.forms import error_messages
 from helhedsplan.storage import file_download
 
-from .common import document_for, document_url
+from .budget import budget_approval_page
+from .common import BUDGET, document_for, document_url
 
 
 @login_required
 @require_POST
-def document_submit(request: HttpRequest, slug: str, area: str | None = None) -> HttpResponse:
+def document_submit(request: HttpRequest, slug: str, area: str | None = None,
+                    document_kind: str | None = None) -> HttpResponse:
     access = selectors.get_plan_access(request.user, slug, permissions.SUBMIT)
-    document = document_for(access, area)
+    document = document_for(access, area, document_kind)
     try:
         workflow.document_submit(document=document, by=request.user)
     except ValidationError as exc:
@@ -41,9 +43,10 @@ def document_submit(request: HttpRequest, slug: str, area: str | None = None) ->
 
 @login_required
 @require_POST
-def document_return(request: HttpRequest, slug: str, area: str | None = None) -> HttpResponse:
+def document_return(request: HttpRequest, slug: str, area: str | None = None,
+                    document_kind: str | None = None) -> HttpResponse:
     access = selectors.get_plan_access(request.user, slug, permissions.RETURN_TO_DRAFT)
-    document = document_for(access, area)
+    document = document_for(access, area, document_kind)
     form = ReturnForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -57,9 +60,10 @@ def document_return(request: HttpRequest, slug: str, area: str | None = None) ->
 
 @login_required
 @require_POST
-def document_approve(request: HttpRequest, slug: str, area: str | None = None) -> HttpResponse:
+def document_approve(request: HttpRequest, slug: str, area: str | None = None,
+                     document_kind: str | None = None) -> HttpResponse:
     access = selectors.get_plan_access(request.user, slug, permissions.APPROVE)
-    document = document_for(access, area)
+    document = document_for(access, area, document_kind)
     form = ApprovalForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Godkendelsen er ikke registreret: " + "; ".join(
@@ -99,9 +103,12 @@ def lbf_approval(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return redirect("agreements:strategic_detail", slug=slug)
 
 
-def _approval(access: selectors.PlanAccess, number: int, area: str | None) -> Approval:
+def _approval(access: selectors.PlanAccess, number: int, area: str | None,
+              document_kind: str | None = None) -> Approval:
     filters = {"plan": access.plan, "number": number}
-    if area is None:
+    if document_kind == BUDGET:
+        filters["kind"] = Approval.Kind.BUDGET
+    elif area is None:
         filters["kind"] = Approval.Kind.STRATEGIC
     else:
         filters.update(kind=Approval.Kind.SUBAGREEMENT, focus_area__slug=area,
@@ -110,10 +117,13 @@ def _approval(access: selectors.PlanAccess, number: int, area: str | None) -> Ap
 
 
 @login_required
-def approval_detail(request: HttpRequest, slug: str, number: int, area: str | None = None) -> HttpResponse:
+def approval_detail(request: HttpRequest, slug: str, number: int, area: str | None = None,
+                    document_kind: str | None = None) -> HttpResponse:
     """An approved version exactly as it was frozen."""
     access = selectors.get_plan_access(request.user, slug)
-    approval = _approval(access, number, area)
+    approval = _approval(access, number, area, document_kind)
+    if approval.kind == Approval.Kind.BUDGET:
+        return budget_approval_page(request, access, approval)
     return render(request, "agreements/approval_detail.html", {
         "plan": access.plan, "access": access, "approval": approval, "data": approval.data,
         "lbf_form": LbfApprovalForm() if access.can_record_lbf_approval and approval.requires_lbf_approval
@@ -123,13 +133,14 @@ def approval_detail(request: HttpRequest, slug: str, number: int, area: str | No
 
 @login_required
 @require_http_methods(PDF_METHODS)
-def approval_pdf(request: HttpRequest, slug: str, number: int, area: str | None = None) -> HttpResponse:
+def approval_pdf(request: HttpRequest, slug: str, number: int, area: str | None = None,
+                 document_kind: str | None = None) -> HttpResponse:
     """The approved PDF, once the worker has rendered it; until then the documents' waiting page (or its
     error page, whose "Prøv igen" posts here)."""
     access = selectors.get_plan_access(request.user, slug)
-    approval = _approval(access, number, area)
+    approval = _approval(access, number, area, document_kind)
     if approval.has_pdf:
-        name = f"{access.plan.slug}-{area or 'samarbejdsaftale'}-godkendt-v{approval.number}.pdf"
+        name = f"{access.plan.slug}-{area or document_kind or 'samarbejdsaftale'}-godkendt-v{approval.number}.pdf"
         return file_download(approval.pdf.name, filename=name, content_type="application/pdf")
     if not document_services.approval_pdf_possible(approval):
         raise Http404("Der er ingen PDF til denne godkendelse.")
