@@ -341,7 +341,7 @@ MAX_QUERIES = {
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
     "contact": 10, "new contact": 8, "contact editor": 8,
     "document samarbejdsaftale": 15, "document delaftale": 30, "document budgetark": 12, "document samlet plan": 40,
-    "budget download": 12, "budget upload preview": 60, "new budget line": 15, "budget line editor": 15,
+    "budget download": 12, "budget upload preview": 65, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,
     "okonomiopfolgning": 20, "forbrug entry": 20, "forbrug import": 8, "forbrug download": 12,
