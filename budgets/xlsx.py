@@ -22,13 +22,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import FocusArea, Plan, PlanFocusArea
 from helhedsplan.formatting import format_number
+from helhedsplan.spreadsheets import guarded_rows, open_workbook, unreadable, write_xlsx_cell
 from helhedsplan.uploads import READ_COLUMNS, ImportRefused, check_import_file, import_limits
 
 from .calculations import FINANCING_FIELDS, Figures, name_with_footnote, strip_footnote_markers
@@ -209,10 +210,6 @@ def _check_container(data: bytes, file_name: str) -> None:
         raise BudgetFileError([_not_xlsx(_label(file_name))])
 
 
-def _open(data: bytes, *, data_only: bool):
-    return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-
-
 def _choose_sheet(workbook) -> str:
     names = workbook.sheetnames
     for name in names:
@@ -228,23 +225,32 @@ def _choose_sheet(workbook) -> str:
 def _load_rows(data: bytes, file_name: str) -> tuple[str, list[list[_Cell]], bool]:
     """The chosen sheet's rows (values as last calculated, and which cells hold formulas)."""
     _check_container(data, file_name)
-    file_label = _label(file_name)
     try:
-        formulas_book = _open(data, data_only=False)
-        values_book = _open(data, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise BudgetFileError([Problem(
-            f"Filen{file_label} kunne ikke læses som en Excel-fil (.xlsx). Gem budgetarket som "
-            "»Excel-projektmappe (.xlsx)« og prøv igen.")]) from exc
+        return _read_rows(data)
+    except ImportRefused as exc:  # damaged or foreign inside, found while opening or reading the rows
+        raise BudgetFileError([Problem(f"Filen{_label(file_name)}: {exc.message} Gem budgetarket som "
+                                       "»Excel-projektmappe (.xlsx)« og prøv igen.")]) from exc
+
+
+def _read_rows(data: bytes) -> tuple[str, list[list[_Cell]], bool]:
+    formulas_book = open_workbook(data, data_only=False)
     try:
-        sheet = _choose_sheet(values_book)
+        values_book = open_workbook(data, data_only=True)
+    except ImportRefused:
+        formulas_book.close()
+        raise
+    try:
+        try:
+            sheet = _choose_sheet(values_book)
+            value_sheet, formula_sheet = values_book[sheet], formulas_book[sheet]
+        except Exception as exc:  # an unreadable sheet list or first column
+            raise unreadable("et ark i filen er beskadiget") from exc
         # The rows and cells present, never the range the sheet declares (which may be A1:XFD1048576):
         # a missing row reads as empty and a row ends at its last cell, at most READ_COLUMNS wide.
-        value_sheet, formula_sheet = values_book[sheet], formulas_book[sheet]
         value_sheet.reset_dimensions()
         formula_sheet.reset_dimensions()
-        value_rows = value_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS)
-        formula_rows = formula_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS)
+        value_rows = guarded_rows(value_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS))
+        formula_rows = guarded_rows(formula_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS))
         rows: list[list[_Cell]] = []
         missing_row = None  # openpyxl yields one shared empty row for every row the file leaves out
         for value_row, formula_row in zip(value_rows, formula_rows, strict=False):
@@ -795,9 +801,7 @@ PERCENT_FORMAT = "0.0%"
 
 def _text(cell, value: str) -> None:
     """Write text that stays text: a name starting with »=« must never become a formula."""
-    cell.value = value
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
+    write_xlsx_cell(cell, value)
 
 
 def write_budget_xlsx(sheet: dict[str, Any]) -> bytes:
@@ -879,7 +883,8 @@ def write_budget_xlsx(sheet: dict[str, Any]) -> bytes:
     row = header + 3
     sum_rows: list[int] = []
     for section in sheet["sections"]:
-        heading = ws.cell(row, 1, section["heading"])
+        heading = ws.cell(row, 1)
+        _text(heading, section["heading"])
         for column in range(1, last_col + 1):
             ws.cell(row, column).fill = SECTION_FILL
         heading.font = bold

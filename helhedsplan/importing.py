@@ -2,25 +2,23 @@
 
 The admin's django-import-export imports go through ``BoundedImportExportModelAdmin``: its import form
 checks the uploaded file with ``helhedsplan.uploads.check_import_file`` before django-import-export
-reads it, and it only offers csv and xlsx, whose readers here check again (for the confirmation step,
-which reads the stored copy) and read an .xlsx from its real rows and cells, never from the range
-the sheet declares.
+reads it, and it only offers csv and xlsx, read by ``helhedsplan.spreadsheets.read_table`` (which checks
+again, for the confirmation step that reads the stored copy, and reads an .xlsx from its real rows and
+cells, never from the range the sheet declares). Its csv, tsv and xlsx exports neutralise every cell
+that a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
 
-import io
-
-import tablib
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV, HTML, JSON, TSV, XLSX
 from import_export.forms import ImportForm
 
-from .uploads import READ_COLUMNS, ImportRefused, check_import_file, import_limits
+from .spreadsheets import dataset_csv, dataset_xlsx, read_table
+from .uploads import ImportRefused, check_import_file, import_limits
 
 
 class AllOrNothingResource(resources.ModelResource):
@@ -35,54 +33,48 @@ class AllOrNothingResource(resources.ModelResource):
         )
 
 
-def read_xlsx_dataset(data: bytes) -> tablib.Dataset:
-    """The active sheet of an .xlsx as a dataset (first row = headers), like django-import-export's
-    reader but from the cells actually present: a sheet declaring A1:XFD1048576 with three rows costs
-    three rows, and no row is wider than its header (at most ``READ_COLUMNS`` columns).
-
-    Check the file with ``check_import_file`` first; this bounds the width, the guard the rest.
-    """
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = book.active
-        sheet.reset_dimensions()  # ignore the declared range; read the rows and cells present
-        rows = sheet.iter_rows(max_col=READ_COLUMNS, values_only=True)
-        headers = list(next(rows, ()))
-        while headers and headers[-1] is None:
-            headers.pop()
-        width = len(headers)
-        dataset = tablib.Dataset(headers=headers)
-        skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
-        for row in rows:
-            values = list(row[:width]) + [None] * (width - len(row))
-            if skip_blank and all(value is None for value in values):
-                continue
-            dataset.append(values)
-        return dataset
-    finally:
-        book.close()
-
-
 class BoundedCSV(CSV):
-    """CSV that is checked against the import limits before tablib reads it."""
+    """CSV read through the bounded reader (separator found from the header, Danish refusals) and
+    written with every cell neutralised (``helhedsplan.spreadsheets.neutralise_cell``)."""
 
     file_format = "csv"
 
+    def is_binary(self):
+        return True  # the bytes reach the reader, which tells a wrong encoding in Danish
+
+    def get_read_mode(self):
+        return "rb"
+
     def create_dataset(self, in_stream, **kwargs):
-        check_import_file(in_stream, file_format="csv", limits=import_limits())
-        return super().create_dataset(in_stream, **kwargs)
+        return read_table(in_stream, file_format="csv")
+
+    def export_data(self, dataset, **kwargs):
+        return dataset_csv(dataset)
+
+
+class BoundedTSV(TSV):
+    """TSV for export only, every cell neutralised."""
+
+    file_format = "tsv"
+
+    def can_import(self):
+        return False
+
+    def export_data(self, dataset, **kwargs):
+        return dataset_csv(dataset, delimiter="\t")
 
 
 class BoundedXLSX(XLSX):
-    """XLSX that is checked against the import limits, then read from its real rows and cells."""
+    """XLSX read through the bounded reader (its real rows and cells, never the declared range), and
+    written with text as text (``helhedsplan.spreadsheets.write_xlsx_cell``): numbers stay numbers."""
 
     file_format = "xlsx"
 
     def create_dataset(self, in_stream):
-        check_import_file(in_stream, file_format="xlsx", limits=import_limits())
-        return read_xlsx_dataset(in_stream)
+        return read_table(in_stream, file_format="xlsx")
+
+    def export_data(self, dataset, **kwargs):
+        return dataset_xlsx(dataset)
 
 
 class BoundedImportForm(ImportForm):
@@ -114,11 +106,14 @@ class BoundedImportExportModelAdmin(ImportExportModelAdmin):
     def get_import_formats(self):
         return [BoundedCSV, BoundedXLSX]
 
+    def get_export_formats(self):
+        return [BoundedCSV, BoundedXLSX, BoundedTSV, JSON, HTML]
+
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportRefused):
             form.add_error("import_file", e.message)
         else:
-            super().add_data_read_fail_error_to_form(form, e)
+            form.add_error("import_file", "Filen kunne ikke læses. Kontrollér, at det valgte format passer til filen.")
 
     def process_import(self, request, **kwargs):
         try:
