@@ -29,7 +29,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import FocusArea, Plan, PlanFocusArea
 from helhedsplan.formatting import format_number
-from helhedsplan.spreadsheets import guarded_rows, open_workbook, unreadable, write_xlsx_cell
+from helhedsplan.spreadsheets import (
+    MAX_LISTED_PROBLEMS,
+    guarded_rows,
+    listed_problems,
+    open_workbook,
+    unreadable,
+    write_xlsx_cell,
+)
 from helhedsplan.uploads import READ_COLUMNS, ImportRefused, check_import_file, import_limits
 
 from .calculations import FINANCING_FIELDS, Figures, name_with_footnote, strip_footnote_markers
@@ -52,7 +59,7 @@ CHOOSE_EXPENSE_TYPE = "(Vælg udgiftstype)"
 # before the file is opened; MAX_ROWS is the highest row number read (rows may be far apart).
 MAX_ROWS = 10_000
 MAX_LINES = 1_000
-MAX_PROBLEMS = 200
+MAX_COUNTED_PROBLEMS = 10_000  # reading stops here; the first MAX_LISTED_PROBLEMS are listed
 BLANK_ROWS_PER_SECTION = 3
 
 SUM_LABELS = {"sum", "i alt"}
@@ -323,8 +330,17 @@ class _Reader:
         label = self.columns.label(column) if column is not None and hasattr(self, "columns") else ""
         self.problems.append(Problem(message, self.sheet, row + 1 if row is not None else None,
                                      column + 1 if column is not None else None, label))
-        if len(self.problems) >= MAX_PROBLEMS:
+        if len(self.problems) >= MAX_COUNTED_PROBLEMS:
             raise _TooManyProblems
+
+    def listed_problems(self) -> list[Problem]:
+        """The first problems, then »… og N flere problemer.« (``helhedsplan.spreadsheets``)."""
+        listed = listed_problems(self.problems)
+        if len(listed) > len(self.problems[:MAX_LISTED_PROBLEMS]):
+            more = len(self.problems) - MAX_LISTED_PROBLEMS
+            prefix = "mindst " if len(self.problems) >= MAX_COUNTED_PROBLEMS else ""
+            listed[-1] = Problem(f"… og {prefix}{format_number(more)} flere problemer.")
+        return listed
 
     def cell(self, row: int, column: int) -> _Cell:
         cells = self.rows[row]
@@ -471,13 +487,13 @@ class _Reader:
             self.read_body(last_header + 1)
             self.resolve_footnotes()
         except _TooManyProblems:
-            self.problems.append(Problem(f"Der er mindst {MAX_PROBLEMS} problemer; de første er vist.", self.sheet))
+            pass  # counted up to MAX_COUNTED_PROBLEMS; a file this wrong is no budgetark
         except _StopReading:
             pass
         if not self.problems and not self.lines:
             self.problem("Arket indeholder ingen udgiftsposter under overskriftsrækken.", header)
         if self.problems:
-            raise BudgetFileError(self.problems)
+            raise BudgetFileError(self.listed_problems())
         for line in self.lines:
             for number in line.footnote and line.footnote.split(" + ") or []:
                 if number not in self.footnotes:

@@ -10,15 +10,85 @@ that a spreadsheet would run as a formula.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, HTML, JSON, TSV, XLSX
 from import_export.forms import ImportForm
+from import_export.results import Error, Result
+from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget
 
-from .spreadsheets import dataset_csv, dataset_xlsx, read_table
+from .formatting import format_number
+from .spreadsheets import MAX_LISTED_PROBLEMS, dataset_csv, dataset_xlsx, read_table
 from .uploads import ImportRefused, check_import_file, import_limits
+
+THOUSANDS_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
+
+
+class WholeNumberWidget(IntegerWidget):
+    """A whole number (written as a number, not localised text). A decimal is refused, never rounded:
+    »45,5« or 45.5 where a whole number is required is an error; »1.234« (Danish thousands) is 1234."""
+
+    def __init__(self) -> None:
+        super().__init__(coerce_to_string=False)
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(f"»{value}« er ikke et helt tal.")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float | Decimal):
+            number = Decimal(str(value))
+        else:
+            text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+            if THOUSANDS_RE.match(text):
+                text = text.replace(".", "")
+            try:
+                number = Decimal(text.replace(",", "."))
+            except InvalidOperation:
+                raise ValueError(f"»{value}« er ikke et tal. Skriv et helt tal.") from None
+        if not number.is_finite() or abs(number) >= 10**15:
+            raise ValueError(f"»{value}« er ikke et tal, der kan gemmes.")
+        if number != number.to_integral_value():
+            raise ValueError(f"»{format_number(number)}« er ikke et helt tal. Skriv et helt tal uden decimaler.")
+        return int(number)
+
+
+class NamedForeignKeyWidget(ForeignKeyWidget):
+    """``ForeignKeyWidget`` whose unknown or ambiguous value is refused in Danish, naming the value."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"Ukendt {self.model._meta.verbose_name} »{value}«.") from None
+        except self.model.MultipleObjectsReturned:
+            raise ValueError(f"Flere end én {self.model._meta.verbose_name} passer til »{value}«.") from None
+        except (ValueError, TypeError, ValidationError):
+            raise ValueError(f"»{value}« er ikke en gyldig {self.model._meta.verbose_name}.") from None
+
+
+class NamedManyToManyWidget(ManyToManyWidget):
+    """``ManyToManyWidget`` that refuses a name it cannot find instead of leaving it out silently."""
+
+    def clean(self, value, row=None, **kwargs):
+        found = super().clean(value, row=row, **kwargs)
+        if not value or isinstance(value, float | int):
+            return found
+        wanted = {name.strip() for name in str(value).split(self.separator) if name.strip()}
+        known = {str(name) for name in found.values_list(self.field, flat=True)}
+        missing = sorted(wanted - known)
+        if missing:
+            names = ", ".join(f"»{name}«" for name in missing)
+            raise ValueError(f"Ukendt {self.model._meta.verbose_name}: {names}.")
+        return found
 
 
 class AllOrNothingResource(resources.ModelResource):
@@ -26,11 +96,31 @@ class AllOrNothingResource(resources.ModelResource):
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
                     collect_failed_rows=False, rollback_on_validation_errors=True, **kwargs):
-        return super().import_data(
+        result = super().import_data(
             dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
             collect_failed_rows=collect_failed_rows,
             rollback_on_validation_errors=rollback_on_validation_errors, **kwargs,
         )
+        return cap_listed_rows(result)
+
+
+def cap_listed_rows(result: Result, limit: int = MAX_LISTED_PROBLEMS) -> Result:
+    """Keep the first ``limit`` failing rows of an import result for its page and say how many more
+    there were (»… og N flere rækker med fejl.«): a file of 10.000 bad rows gives a short page. The
+    result stays failed, so nothing is written either way."""
+    failing = len(result.invalid_rows) + len(result.row_errors())
+    if failing <= limit:
+        return result
+    result.invalid_rows = result.invalid_rows[:limit]
+    room = limit - len(result.invalid_rows)
+    for row in result.rows:
+        if row.errors:
+            if room > 0:
+                room -= 1
+            else:
+                row.errors = []
+    result.base_errors.append(Error(ValueError(f"… og {format_number(failing - limit)} flere rækker med fejl.")))
+    return result
 
 
 class BoundedCSV(CSV):
