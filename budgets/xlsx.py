@@ -22,6 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -50,7 +51,7 @@ from .content import (
     LineData,
     in_sheet_order,
 )
-from .models import ExpenseType
+from .models import BudgetFootnote, BudgetLine, ExpenseType
 
 SHEET_TITLE = "Budgetark"
 EXPENSE_TYPE_SHEET = "Udgiftstyper"
@@ -486,6 +487,8 @@ class _Reader:
         try:
             self.read_body(last_header + 1)
             self.resolve_footnotes()
+            self.check_duplicates()
+            self.check_texts()
         except _TooManyProblems:
             pass  # counted up to MAX_COUNTED_PROBLEMS; a file this wrong is no budgetark
         except _StopReading:
@@ -604,6 +607,37 @@ class _Reader:
             if not cell.empty:
                 return column
         return None
+
+    def check_duplicates(self) -> None:
+        """The same udgiftspost twice in one section would be imported as two lines: refused."""
+        first_row: dict[tuple, int | None] = {}
+        for line in self.lines:
+            if line.identity in first_row:
+                self.problem(f"Udgiftsposten »{line.name}« står to gange i samme afsnit (også i række "
+                             f"{first_row[line.identity]}). Læg de to rækker sammen, eller giv dem hver sit navn.",
+                             line.row - 1 if line.row else None, 0)
+            else:
+                first_row[line.identity] = line.row
+
+    def check_texts(self) -> None:
+        """Texts the budget line and footnote fields would refuse (too long, control characters), refused
+        here with their row and column, before anything is written."""
+        texts = (("name", 0), ("description", 1), ("footnote", 0))
+        for line in self.lines:
+            for name, column in texts:
+                self.check_text(BudgetLine, name, getattr(line, name), line.row, column)
+        for number, note in self.footnotes.items():
+            self.check_text(BudgetFootnote, "text", note.text, self.footnote_rows.get(number), 0)
+
+    def check_text(self, model: type, field_name: str, value: str, row: int | None, column: int) -> None:
+        if not value:
+            return
+        model_field = model._meta.get_field(field_name)
+        try:
+            model_field.run_validators(value)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.problem(f"{model_field.verbose_name.capitalize()}: {message}", row - 1 if row else None, column)
 
     def resolve_footnotes(self) -> None:
         """The footnote block's cells as numbered footnotes.
