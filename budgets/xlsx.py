@@ -633,6 +633,8 @@ class _Reader:
         if not value:
             return
         model_field = model._meta.get_field(field_name)
+        if row is not None and any(p.row == row and p.column == column + 1 for p in self.problems):
+            return  # the cell's problem is already named (e.g. a name over the length limit)
         try:
             model_field.run_validators(value)
         except ValidationError as exc:
