@@ -101,7 +101,7 @@ class AllOrNothingResource(resources.ModelResource):
             collect_failed_rows=collect_failed_rows,
             rollback_on_validation_errors=rollback_on_validation_errors, **kwargs,
         )
-        return cap_listed_rows(result)
+        return result
 
 
 def cap_listed_rows(result: Result, limit: int = MAX_LISTED_PROBLEMS) -> Result:
@@ -192,6 +192,9 @@ class BoundedImportExportModelAdmin(ImportExportModelAdmin):
     """``ImportExportModelAdmin`` whose imports are bounded (csv and xlsx only; see the module)."""
 
     import_form_class = BoundedImportForm
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        return cap_listed_rows(super().process_dataset(dataset, form, request, **kwargs))
 
     def get_import_formats(self):
         return [BoundedCSV, BoundedXLSX]

@@ -231,8 +231,11 @@ def _csv_rows(data: bytes) -> tuple[list[str], list[list[Any]]]:
     width = len(headers)
     body: list[list[Any]] = []
     name = {";": "semikolon", ",": "komma", "\t": "tabulator"}[delimiter]
+    raw_width = len(rows[0])  # the header with its trailing empty fields, if it has any
     for number, row in enumerate(rows[1:], start=2):
-        extra = [cell for cell in row[width:] if cell.strip()]
+        # More fields than the header is an error even when they are empty: »…;2023;12,5;« split at commas
+        # puts 5 in the next column. Empty fields that the header row has too are only trailing separators.
+        extra = [cell for cell in row[width:] if cell.strip()] or len(row) > raw_width
         if extra:
             hint = (" Står der et decimaltal med komma (fx 12,5) uden anførselstegn? Gem filen med semikolon "
                     "som skilletegn, eller sæt tallet i anførselstegn." if delimiter == "," else "")
