@@ -14,14 +14,15 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.shortcuts import redirect
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, HTML, JSON, TSV, XLSX
 from import_export.forms import ImportForm
 from import_export.results import Error, Result
-from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget
+from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget, Widget
 
 from .formatting import format_number
 from .spreadsheets import MAX_LISTED_PROBLEMS, dataset_csv, dataset_xlsx, read_table
@@ -92,7 +93,21 @@ class NamedManyToManyWidget(ManyToManyWidget):
 
 
 class AllOrNothingResource(resources.ModelResource):
-    """A resource whose import writes nothing when any row is invalid or fails."""
+    """A resource whose import writes nothing when any row is invalid or fails, and whose whole-number
+    columns never round (``WholeNumberWidget``, also for columns declared without a widget)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        model = self._meta.model
+        for field in self.fields.values():
+            if type(field.widget) is not Widget or not field.attribute:
+                continue
+            try:
+                model_field = model._meta.get_field(field.attribute)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(model_field, models.IntegerField) and not model_field.choices:
+                field.widget = WholeNumberWidget()
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
                     collect_failed_rows=False, rollback_on_validation_errors=True, **kwargs):
@@ -101,7 +116,15 @@ class AllOrNothingResource(resources.ModelResource):
             collect_failed_rows=collect_failed_rows,
             rollback_on_validation_errors=rollback_on_validation_errors, **kwargs,
         )
-        return result
+        return cap_listed_rows(result)
+
+
+class MoreFailingRows(Exception):
+    """Stands last among an import result's errors for the failing rows that are not listed."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(f"… og {format_number(count)} flere rækker med fejl.")
 
 
 def cap_listed_rows(result: Result, limit: int = MAX_LISTED_PROBLEMS) -> Result:
@@ -119,7 +142,7 @@ def cap_listed_rows(result: Result, limit: int = MAX_LISTED_PROBLEMS) -> Result:
                 room -= 1
             else:
                 row.errors = []
-    result.base_errors.append(Error(ValueError(f"… og {format_number(failing - limit)} flere rækker med fejl.")))
+    result.base_errors.append(Error(MoreFailingRows(failing - limit)))
     return result
 
 
@@ -192,9 +215,6 @@ class BoundedImportExportModelAdmin(ImportExportModelAdmin):
     """``ImportExportModelAdmin`` whose imports are bounded (csv and xlsx only; see the module)."""
 
     import_form_class = BoundedImportForm
-
-    def process_dataset(self, dataset, form, request, **kwargs):
-        return cap_listed_rows(super().process_dataset(dataset, form, request, **kwargs))
 
     def get_import_formats(self):
         return [BoundedCSV, BoundedXLSX]

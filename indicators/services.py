@@ -17,7 +17,15 @@ from django.db import transaction
 
 from agreements.models import Activity, FocusArea, Plan, PlanFocusArea, SubAgreement
 from helhedsplan.formatting import format_number
-from helhedsplan.spreadsheets import dataset_csv, dataset_xlsx, listed_problems, read_table, source_row
+from helhedsplan.importing import MoreFailingRows
+from helhedsplan.spreadsheets import (
+    MAX_LISTED_PROBLEMS,
+    dataset_csv,
+    dataset_xlsx,
+    listed_problems,
+    read_table,
+    source_row,
+)
 from helhedsplan.uploads import format_from_name
 
 from .models import Goal, Indicator, IndicatorValue, StandardGoal, StandardIndicator, SubGoal
@@ -268,8 +276,12 @@ def indicator_values_import(*, plan: Plan | None, dataset: tablib.Dataset) -> Im
     resource = IndicatorValueResource(plan=plan)
     result = resource.import_data(dataset, dry_run=False, raise_errors=False)
     outcome = ImportOutcome()
+    more = ""
     for error in result.base_errors:
-        outcome.errors.append(f"Filen: {error.error}")
+        if isinstance(error.error, MoreFailingRows):
+            more = str(error.error)
+        else:
+            outcome.errors.append(f"Filen: {error.error}")
     problems: list[tuple[int, str]] = []
     for number, errors in result.row_errors():
         for error in errors:
@@ -285,6 +297,8 @@ def indicator_values_import(*, plan: Plan | None, dataset: tablib.Dataset) -> Im
     listed = [f"Række {source_row(dataset, number - 1)}: {message}"
               for number, message in sorted(problems, key=lambda p: p[0])]
     outcome.errors.extend(str(problem) for problem in listed_problems(listed))
+    if more and len(outcome.errors) <= MAX_LISTED_PROBLEMS:
+        outcome.errors.append(more)
     if not outcome.errors:
         outcome.created = result.totals.get("new", 0)
         outcome.updated = result.totals.get("update", 0)
