@@ -136,3 +136,19 @@ def test_the_import_message_is_danish(client, staff_user):
     confirm = response.context["confirm_form"]
     response = client.post(reverse("admin:agreements_organisation_process_import"), confirm.initial, follow=True)
     assert "Importen er gennemført (organisationer): 1 nye, 0 opdaterede" in page_text(response)
+
+
+@pytest.mark.parametrize("value, expected", [(45, 45), ("45", 45), ("1.234", 1234), (" 2 000 ", 2000), (45.0, 45),
+                                             ("-3", -3), ("", None), (None, None)])
+def test_whole_numbers_are_read_as_written(value, expected):
+    from helhedsplan.importing import WholeNumberWidget
+
+    assert WholeNumberWidget().clean(value) == expected
+
+
+@pytest.mark.parametrize("value", ["45,5", 45.5, "1.5", "tolv", True, "1e400"])
+def test_anything_else_is_refused_never_rounded(value):
+    from helhedsplan.importing import WholeNumberWidget
+
+    with pytest.raises(ValueError):
+        WholeNumberWidget().clean(value)
