@@ -19,13 +19,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from helhedsplan.formatting import MONTHS, format_date
+from helhedsplan.validators import DOCUMENT_TEXT_LIMIT, NOTE_TEXT_LIMIT, no_control_characters, text_rules
 
 
 class Pulje(models.Model):
     """A funding round of Landsbyggefonden (reference data)."""
 
     code = models.SlugField("kode", max_length=20, unique=True, help_text="F.eks. 2019-26")
-    name = models.CharField("navn", max_length=100)
+    name = models.CharField("navn", max_length=100, validators=[no_control_characters])
     first_year = models.PositiveSmallIntegerField("første år")
     last_year = models.PositiveSmallIntegerField("sidste år")
     min_cofinancing_percent = models.DecimalField(
@@ -48,9 +49,9 @@ class FocusArea(models.Model):
 
     pulje = models.ForeignKey(Pulje, on_delete=models.PROTECT, related_name="focus_areas",
                               verbose_name="pulje")
-    name = models.CharField("navn", max_length=200)
+    name = models.CharField("navn", max_length=200, validators=[no_control_characters])
     slug = models.SlugField("kortnavn", max_length=100)
-    lbf_goal = models.TextField("LBF's overordnede mål", blank=True)
+    lbf_goal = models.TextField("LBF's overordnede mål", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -80,10 +81,10 @@ class Organisation(models.Model):
         EDUCATION = "uddannelse", "Uddannelsesinstitution"
         OTHER = "andet", "Andet"
 
-    name = models.CharField("navn", max_length=200, unique=True)
-    short_name = models.CharField("kort navn", max_length=50, blank=True)
+    name = models.CharField("navn", max_length=200, unique=True, validators=[no_control_characters])
+    short_name = models.CharField("kort navn", max_length=50, blank=True, validators=[no_control_characters])
     kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    address = models.CharField("adresse", max_length=200, blank=True)
+    address = models.CharField("adresse", max_length=200, blank=True, validators=[no_control_characters])
     website = models.URLField("hjemmeside", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="oprettet af", editable=False)
@@ -103,10 +104,10 @@ class Contact(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts",
                                      verbose_name="organisation")
-    name = models.CharField("navn", max_length=200)
-    title = models.CharField("funktion/titel", max_length=200, blank=True)
+    name = models.CharField("navn", max_length=200, validators=[no_control_characters])
+    title = models.CharField("funktion/titel", max_length=200, blank=True, validators=[no_control_characters])
     email = models.EmailField("e-mail", blank=True)
-    phone = models.CharField("telefon", max_length=40, blank=True)
+    phone = models.CharField("telefon", max_length=40, blank=True, validators=[no_control_characters])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="oprettet af", editable=False)
     history = HistoricalRecords()
@@ -126,13 +127,14 @@ class Contact(models.Model):
 class Plan(models.Model):
     """A boligsocial helhedsplan (indsats) for one or more boligområder."""
 
-    name = models.CharField("navn på indsatsen", max_length=200)
+    name = models.CharField("navn på indsatsen", max_length=200, validators=[no_control_characters])
     slug = models.SlugField("kortnavn (URL)", max_length=100, unique=True)
-    area_name = models.CharField("områdets navn", max_length=300, blank=True)
+    area_name = models.CharField("områdets navn", max_length=300, blank=True, validators=[no_control_characters])
     pulje = models.ForeignKey(Pulje, on_delete=models.PROTECT, related_name="plans", verbose_name="pulje")
     start_date = models.DateField("gælder fra")
     end_date = models.DateField("gælder til")
-    lbf_journal_number = models.CharField("LBF journalnummer", max_length=50, blank=True)
+    lbf_journal_number = models.CharField("LBF journalnummer", max_length=50, blank=True,
+                                          validators=[no_control_characters])
     administrating_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="administered_plans",
         verbose_name="administrerende boligorganisation",
@@ -144,13 +146,13 @@ class Plan(models.Model):
     beredskabsplan = models.TextField(
         "beredskabsplan", blank=True,
         help_text="Hvad sekretariatet og parterne gør ved uro, kriser og hændelser i boligområdet "
-                  "(en side i den samlede plan).",
+                  "(en side i den samlede plan).", **text_rules(DOCUMENT_TEXT_LIMIT),
     )
     public_page_enabled = models.BooleanField(
         "offentlig side", default=False,
         help_text="Vis en offentlig side uden login med indsatsområder og aktiviteter fra de godkendte delaftaler.",
     )
-    public_intro = models.TextField("indledning på den offentlige side", blank=True)
+    public_intro = models.TextField("indledning på den offentlige side", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
     followup_month = models.PositiveSmallIntegerField(
         "årlig opfølgning senest – måned", default=3,
         choices=[(number, name) for number, name in enumerate(MONTHS, start=1)],
@@ -216,7 +218,7 @@ class PlanFocusArea(models.Model):
                              verbose_name="helhedsplan")
     focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="plan_focus_areas",
                                    verbose_name="indsatsområde")
-    problem_complex = models.TextField("problemkompleks", blank=True)
+    problem_complex = models.TextField("problemkompleks", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -243,8 +245,8 @@ class HousingArea(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="housing_areas",
                              verbose_name="helhedsplan")
-    name = models.CharField("navn", max_length=200)
-    description = models.TextField("beskrivelse", blank=True)
+    name = models.CharField("navn", max_length=200, validators=[no_control_characters])
+    description = models.TextField("beskrivelse", blank=True, **text_rules(NOTE_TEXT_LIMIT))
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -267,8 +269,8 @@ class HousingDepartment(models.Model):
                                      verbose_name="boligområde")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="departments",
                                      verbose_name="boligorganisation")
-    number = models.CharField("afdelingsnummer", max_length=20)
-    name = models.CharField("navn", max_length=200, blank=True)
+    number = models.CharField("afdelingsnummer", max_length=20, validators=[no_control_characters])
+    name = models.CharField("navn", max_length=200, blank=True, validators=[no_control_characters])
     history = HistoricalRecords()
 
     class Meta:
@@ -328,16 +330,18 @@ class StrategicAgreement(VersionedDocument):
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="strategic_agreement",
                                 verbose_name="helhedsplan")
     documents = models.TextField(
-        "aftaledokumenter", blank=True, help_text="Ét dokument pr. linje (delaftaler, budget, …)."
+        "aftaledokumenter", blank=True, help_text="Ét dokument pr. linje (delaftaler, budget, …).",
+        **text_rules(DOCUMENT_TEXT_LIMIT),
     )
-    section_1_area = models.TextField("1. Kort om boligområdet", blank=True)
-    section_2_vision = models.TextField("2. Vision for boligområdet", blank=True)
-    section_3_organisation = models.TextField("3. Organisering", blank=True)
+    section_1_area = models.TextField("1. Kort om boligområdet", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
+    section_2_vision = models.TextField("2. Vision for boligområdet", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
+    section_3_organisation = models.TextField("3. Organisering", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
     section_4_interplay = models.TextField(
-        "4. Samspil med centrale tiltag og indsatser i boligområdet", blank=True
+        "4. Samspil med centrale tiltag og indsatser i boligområdet", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT),
     )
-    section_7_evaluation = models.TextField("7. Lokal evaluering", blank=True)
-    section_8_revision = models.TextField("8. Revision af samarbejdsaftalen", blank=True)
+    section_7_evaluation = models.TextField("7. Lokal evaluering", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
+    section_8_revision = models.TextField("8. Revision af samarbejdsaftalen", blank=True,
+                                          **text_rules(DOCUMENT_TEXT_LIMIT))
     history = HistoricalRecords()
 
     class Meta:
@@ -359,9 +363,10 @@ class AgreementParty(models.Model):
                                   verbose_name="samarbejdsaftale")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreement_parties",
                                      verbose_name="organisation")
-    role = models.CharField("rolle", max_length=200, blank=True)
-    signatory_name = models.CharField("underskriver", max_length=200, blank=True)
-    signatory_title = models.CharField("underskrivers titel", max_length=200, blank=True)
+    role = models.CharField("rolle", max_length=200, blank=True, validators=[no_control_characters])
+    signatory_name = models.CharField("underskriver", max_length=200, blank=True, validators=[no_control_characters])
+    signatory_title = models.CharField("underskrivers titel", max_length=200, blank=True,
+                                       validators=[no_control_characters])
     signed_date = models.DateField("dato for underskrift", null=True, blank=True)
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
@@ -385,12 +390,15 @@ class SubAgreement(VersionedDocument):
                              verbose_name="helhedsplan")
     focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="sub_agreements",
                                    verbose_name="indsatsområde")
-    initiative_name = models.CharField("navn på den boligsociale indsats", max_length=300, blank=True)
+    initiative_name = models.CharField("navn på den boligsociale indsats", max_length=300, blank=True,
+                                       validators=[no_control_characters])
     start_date = models.DateField("gælder fra")
     end_date = models.DateField("gælder til")
-    municipal_coherence = models.TextField("sammenhæng med den kommunale indsats i boligområdet", blank=True)
-    conflict_handling = models.TextField("konflikthåndtering og underretning", blank=True)
-    revision = models.TextField("revision af delaftalen", blank=True)
+    municipal_coherence = models.TextField("sammenhæng med den kommunale indsats i boligområdet", blank=True,
+                                           **text_rules(DOCUMENT_TEXT_LIMIT))
+    conflict_handling = models.TextField("konflikthåndtering og underretning", blank=True,
+                                         **text_rules(DOCUMENT_TEXT_LIMIT))
+    revision = models.TextField("revision af delaftalen", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -447,7 +455,7 @@ class SubAgreementParty(models.Model):
                                      related_name="sub_agreement_parties", verbose_name="organisation")
     contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="sub_agreement_parties", verbose_name="kontaktperson")
-    role = models.CharField("rolle/funktion", max_length=300, blank=True)
+    role = models.CharField("rolle/funktion", max_length=300, blank=True, validators=[no_control_characters])
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -472,13 +480,13 @@ class Activity(models.Model):
 
     sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, related_name="activities",
                                       verbose_name="delaftale")
-    name = models.CharField("aktivitetsnavn", max_length=300)
-    purpose = models.TextField("formål", blank=True)
-    target_group = models.TextField("målgruppe(r)", blank=True)
-    content = models.TextField("indhold og praksis", blank=True)
-    anchoring = models.TextField("forankring", blank=True)
-    responsibilities = models.TextField("ansvars- og rollefordeling", blank=True)
-    locations = models.TextField("lokaliteter", blank=True)
+    name = models.CharField("aktivitetsnavn", max_length=300, validators=[no_control_characters])
+    purpose = models.TextField("formål", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
+    target_group = models.TextField("målgruppe(r)", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
+    content = models.TextField("indhold og praksis", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
+    anchoring = models.TextField("forankring", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
+    responsibilities = models.TextField("ansvars- og rollefordeling", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
+    locations = models.TextField("lokaliteter", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
     housing_areas = models.ManyToManyField(HousingArea, blank=True, related_name="activities",
                                            verbose_name="boligområder")
     responsible_organisations = models.ManyToManyField(
@@ -505,7 +513,7 @@ class StaffResource(models.Model):
 
     sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, related_name="staff_resources",
                                       verbose_name="delaftale")
-    function = models.CharField("funktion", max_length=200)
+    function = models.CharField("funktion", max_length=200, validators=[no_control_characters])
     percent = models.DecimalField(
         "andel (%)", max_digits=5, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -514,12 +522,12 @@ class StaffResource(models.Model):
         "timer pr. uge", max_digits=5, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(80)],
     )
-    financed_by = models.CharField("finansieret af", max_length=200, blank=True)
+    financed_by = models.CharField("finansieret af", max_length=200, blank=True, validators=[no_control_characters])
     financed_by_plan = models.BooleanField(
         "finansieret af helhedsplanens budget", default=True,
         help_text="Skal modsvares af en budgetlinje i indsatsområdets budget.",
     )
-    note = models.TextField("bemærkning", blank=True)
+    note = models.TextField("bemærkning", blank=True, **text_rules(NOTE_TEXT_LIMIT))
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -562,8 +570,8 @@ class Clause(models.Model):
         OTHER = "andet", "Andet"
 
     category = models.CharField("kategori", max_length=20, choices=Category.choices)
-    title = models.CharField("titel", max_length=200)
-    text = models.TextField("tekst")
+    title = models.CharField("titel", max_length=200, validators=[no_control_characters])
+    text = models.TextField("tekst", **text_rules(DOCUMENT_TEXT_LIMIT))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    verbose_name="oprettet af")
     history = HistoricalRecords()
@@ -613,7 +621,7 @@ class Comment(models.Model):
                                       related_name="comments", verbose_name="delaftale")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name="skrevet af")
-    text = models.TextField("kommentar")
+    text = models.TextField("kommentar", **text_rules(NOTE_TEXT_LIMIT))
     created_at = models.DateTimeField("tidspunkt", default=timezone.now)
     history = HistoricalRecords()
 
@@ -639,14 +647,14 @@ class Milestone(models.Model):
     OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.POSTPONED)
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones", verbose_name="helhedsplan")
-    title = models.CharField("milepæl", max_length=300)
+    title = models.CharField("milepæl", max_length=300, validators=[no_control_characters])
     focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="milestones", verbose_name="indsatsområde",
                                    help_text="Tom, hvis milepælen gælder hele helhedsplanen.")
     due_date = models.DateField("frist")
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.PLANNED)
     done_date = models.DateField("nået den", null=True, blank=True)
-    note = models.TextField("bemærkning", blank=True)
+    note = models.TextField("bemærkning", blank=True, **text_rules(NOTE_TEXT_LIMIT))
     history = HistoricalRecords()
 
     class Meta:
@@ -687,7 +695,7 @@ class Revision(models.Model):
     plans (``global``) changes. Cache keys include it, so a cached page can never outlive its data.
     Written by ``agreements.revisions`` only; infrastructure, not user data (no history)."""
 
-    key = models.CharField("nøgle", max_length=40, unique=True)
+    key = models.CharField("nøgle", max_length=40, unique=True, validators=[no_control_characters])
     token = models.UUIDField("token", default=uuid.uuid4)
 
     class Meta:

@@ -5,9 +5,8 @@ the models' ``full_clean()``; formulas are escaped on export.
 """
 
 from import_export import fields
-from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
-from helhedsplan.importing import AllOrNothingResource
+from helhedsplan.importing import AllOrNothingResource, NamedForeignKeyWidget, NamedManyToManyWidget
 
 from .models import Activity, Contact, HousingArea, Organisation, SubAgreement
 
@@ -31,7 +30,7 @@ class OrganisationResource(AllOrNothingResource):
 class ContactResource(AllOrNothingResource):
     organisation = fields.Field(
         attribute="organisation", column_name="organisation",
-        widget=ForeignKeyWidget(Organisation, field="name"),
+        widget=NamedForeignKeyWidget(Organisation, field="name"),
     )
     name = fields.Field(attribute="name", column_name="navn")
     title = fields.Field(attribute="title", column_name="funktion")
@@ -47,7 +46,7 @@ class ContactResource(AllOrNothingResource):
         report_skipped = True
 
 
-class SubAgreementWidget(ForeignKeyWidget):
+class SubAgreementWidget(NamedForeignKeyWidget):
     """A delaftale named as ``plan-slug/indsatsområde-slug``."""
 
     def __init__(self) -> None:
@@ -79,11 +78,11 @@ class ActivityResource(AllOrNothingResource):
     locations = fields.Field(attribute="locations", column_name="lokaliteter")
     responsible_organisations = fields.Field(
         attribute="responsible_organisations", column_name="ansvarlige organisationer",
-        widget=ManyToManyWidget(Organisation, field="name", separator=";"),
+        widget=NamedManyToManyWidget(Organisation, field="name", separator=";"),
     )
     housing_areas = fields.Field(
         attribute="housing_areas", column_name="boligområder",
-        widget=ManyToManyWidget(HousingArea, field="name", separator=";"),
+        widget=NamedManyToManyWidget(HousingArea, field="name", separator=";"),
     )
     municipal_cofinancing = fields.Field(attribute="municipal_cofinancing", column_name="kommunal medfinansiering")
     order = fields.Field(attribute="order", column_name="rækkefølge")

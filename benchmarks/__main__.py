@@ -12,7 +12,7 @@ from importlib import import_module
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-MODULES = ["bench_pdf", "bench_pages_under_pdf", "bench_queries", "bench_scale", "bench_imports"]
+MODULES = ["bench_pdf", "bench_pages_under_pdf", "bench_queries", "bench_scale", "bench_imports", "bench_hostile_files"]
 
 
 def machine() -> str:

@@ -8,7 +8,7 @@ the budget names them. Amounts are thousands of kroner with at most one decimal,
 or as spreadsheet numbers.
 
 A file is bounded before it is read, with the budget import's limits
-(``helhedsplan.uploads.import_limits("budgetark")``), and rejected whole with every problem listed
+(``helhedsplan.uploads.import_limits("budgetark")``), and rejected whole with its problems listed (the first 50)
 by row (``ActualsFileError``).
 """
 
@@ -28,8 +28,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from agreements.models import FocusArea, Plan
-from helhedsplan.importing import read_xlsx_dataset
-from helhedsplan.uploads import ImportRefused, check_import_file, format_from_name, import_limits
+from helhedsplan.spreadsheets import listed_problems, read_table, source_row
+from helhedsplan.uploads import ImportRefused, format_from_name, import_limits
 
 from .actuals import ActualEntry, ActualsSummary, actuals_import, parse_amount
 from .calculations import strip_footnote_markers
@@ -59,7 +59,7 @@ class ActualsFileError(Exception):
     """The file cannot be imported; ``problems`` lists every reason in Danish (nothing is written)."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
+        self.problems = [str(problem) for problem in listed_problems(problems)]
         super().__init__("\n".join(problems))
 
 
@@ -98,26 +98,14 @@ def _column_key(heading: Any) -> str | None:
 
 
 def _dataset(data: bytes, file_name: str) -> tablib.Dataset:
+    """The file as a dataset through the shared bounded reader (the budget import's limits)."""
     file_format = format_from_name(file_name)
     if file_format is None:
         raise ActualsFileError(["Filen skal være et regneark (.xlsx) eller en CSV-fil (.csv)."])
-    if not data:
-        raise ActualsFileError(["Filen er tom."])
     try:
-        check_import_file(data, name=file_name, file_format=file_format, limits=import_limits("budgetark"))
+        return read_table(data, name=file_name, file_format=file_format, limits=import_limits("budgetark"))
     except ImportRefused as exc:
         raise ActualsFileError([exc.message]) from exc
-    try:
-        if file_format == "xlsx":
-            return read_xlsx_dataset(data)
-        text = data.decode("utf-8-sig")
-        first_line = text.splitlines()[0] if text else ""
-        delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-        return tablib.import_set(text, format="csv", delimiter=delimiter)
-    except UnicodeDecodeError:
-        raise ActualsFileError(["CSV-filen skal være gemt som UTF-8."]) from None
-    except Exception:  # openpyxl and tablib raise many kinds for a damaged or foreign file
-        raise ActualsFileError(["Filen kunne ikke læses som regneark (.xlsx) eller CSV-fil."]) from None
 
 
 class _Lines:
@@ -182,7 +170,8 @@ def read_actuals_file(data: bytes, *, plan: Plan, file_name: str) -> ActualsFile
     entries: list[ActualEntry] = []
     seen: dict[tuple[int, int], int] = {}
     count = 0
-    for number, row in enumerate(dataset, start=2):
+    for index, row in enumerate(dataset):
+        number = source_row(dataset, index)
         cells = list(row) + [None] * (len(headers) - len(row))
 
         def cell(key: str, cells=cells) -> Any:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from agreements.models import FocusArea, Plan, StaffResource, VersionedDocument
+from helhedsplan.validators import NOTE_TEXT_LIMIT, no_control_characters, text_rules
 
 from .calculations import (
     COFINANCING_FIELDS,
@@ -35,8 +36,8 @@ class ExpenseType(models.Model):
     """An udgiftstype 0–9 of the tværgående administrationsudgifter (reference data)."""
 
     code = models.PositiveSmallIntegerField("nummer", unique=True)
-    name = models.CharField("navn", max_length=100)
-    description = models.TextField("beskrivelse", blank=True)
+    name = models.CharField("navn", max_length=100, validators=[no_control_characters])
+    description = models.TextField("beskrivelse", blank=True, **text_rules(NOTE_TEXT_LIMIT))
     history = HistoricalRecords()
 
     class Meta:
@@ -63,7 +64,8 @@ class Budget(VersionedDocument):
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="budget", verbose_name="helhedsplan")
     source_name = models.CharField("senest indlæst fra", max_length=255, blank=True,
-                                   help_text="Filnavnet på det senest indlæste budgetark.")
+                                   help_text="Filnavnet på det senest indlæste budgetark.",
+                                   validators=[no_control_characters])
     updated_at = models.DateTimeField("senest ændret", auto_now=True)
     history = HistoricalRecords()
 
@@ -90,8 +92,9 @@ class BudgetFootnote(models.Model):
     """A numbered footnote of the budgetark (``12) Medarbejderens tid fordeles …``)."""
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="footnotes", verbose_name="budget")
-    number = models.CharField("nummer", max_length=10, help_text="F.eks. 12 eller 17b.")
-    text = models.TextField("tekst", blank=True)
+    number = models.CharField("nummer", max_length=10, help_text="F.eks. 12 eller 17b.",
+                              validators=[no_control_characters])
+    text = models.TextField("tekst", blank=True, **text_rules(NOTE_TEXT_LIMIT))
     order = models.PositiveIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -129,7 +132,7 @@ class BudgetLine(models.Model):
         FocusArea, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_lines",
         verbose_name="indsatsområde", help_text="Kun for afsnittet Indsatsområde.",
     )
-    name = models.CharField("udgiftspost", max_length=300)
+    name = models.CharField("udgiftspost", max_length=300, validators=[no_control_characters])
     expense_type = models.ForeignKey(
         ExpenseType, on_delete=models.PROTECT, null=True, blank=True, related_name="lines",
         verbose_name="udgiftstype", help_text="Kun for tværgående administrationsudgifter.",
@@ -137,10 +140,11 @@ class BudgetLine(models.Model):
     description = models.CharField(
         "beskrivelse", max_length=300, blank=True,
         help_text="Tekst i budgetarkets anden kolonne for indsatsområder (f.eks. »Andel af projektlederløn«).",
+        validators=[no_control_characters],
     )
     footnote = models.CharField(
         "fodnote(r)", max_length=50, blank=True,
-        help_text="Fodnotenummer som i budgetarket, f.eks. 12, 17b eller 11 + 12.",
+        help_text="Fodnotenummer som i budgetarket, f.eks. 12, 17b eller 11 + 12.", validators=[no_control_characters],
     )
     order = models.PositiveIntegerField("rækkefølge", default=0)
     amounts = models.JSONField("beløb pr. år (t.kr.)", default=dict, blank=True,
@@ -256,7 +260,7 @@ class PendingBudgetImport(models.Model):
                              verbose_name="helhedsplan")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                              verbose_name="bruger")
-    file_name = models.CharField("filnavn", max_length=255)
+    file_name = models.CharField("filnavn", max_length=255, validators=[no_control_characters])
     file = models.FileField("fil", upload_to=pending_upload_name, max_length=300, editable=False)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
     created_at = models.DateTimeField("oprettet", auto_now_add=True)

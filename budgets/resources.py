@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 from import_export import fields
-from import_export.widgets import ForeignKeyWidget, IntegerWidget, Widget
+from import_export.widgets import Widget
 
 from agreements.models import FocusArea, Plan
-from helhedsplan.importing import AllOrNothingResource
+from helhedsplan.importing import AllOrNothingResource, NamedForeignKeyWidget, WholeNumberWidget
 
 from .content import CROSS_CUTTING, FOCUS_AREA, LOCAL_EVALUATION, SECTION_TITLES
 from .models import Budget, BudgetLine, ExpenseType
@@ -23,9 +23,10 @@ from .models import Budget, BudgetLine, ExpenseType
 YEAR_HEADER = re.compile(r"^\d{4}$")
 
 
-def whole_number() -> IntegerWidget:
-    """Whole numbers as numbers (not localised text), so »2015« stays 2015 in csv and xlsx."""
-    return IntegerWidget(coerce_to_string=False)
+def whole_number() -> WholeNumberWidget:
+    """Whole numbers as numbers (not localised text), so »2015« stays 2015 in csv and xlsx; a decimal
+    (»45,5«) is refused, never rounded."""
+    return WholeNumberWidget()
 
 
 class PlanBudgetWidget(Widget):
@@ -94,7 +95,7 @@ class BudgetLineResource(AllOrNothingResource):
     section = SectionField(attribute="section", column_name="afsnit")
     name = fields.Field(attribute="name", column_name="udgiftspost")
     expense_type = fields.Field(attribute="expense_type", column_name="udgiftstype",
-                                widget=ForeignKeyWidget(ExpenseType, field="code"))
+                                widget=NamedForeignKeyWidget(ExpenseType, field="code"))
     description = fields.Field(attribute="description", column_name="beskrivelse")
     footnote = fields.Field(attribute="footnote", column_name="fodnote")
     order = fields.Field(attribute="order", column_name="rækkefølge", widget=whole_number(), default=0)

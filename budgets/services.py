@@ -203,7 +203,10 @@ def budget_import_file(*, plan: Plan, data: bytes, file_name: str = "", user: Ab
     result = read_budget_xlsx(data, plan=plan, file_name=file_name)
     if dry_run:
         return ImportOutcome(read=result, changes=diff(budget_content(plan), result.content), saved=False)
-    changes = budget_replace(plan=plan, content=result.content, user=user, source_name=file_name)
+    try:
+        changes = budget_replace(plan=plan, content=result.content, user=user, source_name=file_name)
+    except ValidationError as exc:  # a rule of the lines the reader does not know; nothing is written
+        raise BudgetFileError([Problem(message) for message in exc.messages]) from exc
     return ImportOutcome(read=result, changes=changes, saved=not changes.is_empty)
 
 

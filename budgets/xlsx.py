@@ -22,13 +22,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import FocusArea, Plan, PlanFocusArea
 from helhedsplan.formatting import format_number
+from helhedsplan.spreadsheets import (
+    MAX_LISTED_PROBLEMS,
+    guarded_rows,
+    listed_problems,
+    open_workbook,
+    unreadable,
+    write_xlsx_cell,
+)
 from helhedsplan.uploads import READ_COLUMNS, ImportRefused, check_import_file, import_limits
 
 from .calculations import FINANCING_FIELDS, Figures, name_with_footnote, strip_footnote_markers
@@ -42,7 +51,7 @@ from .content import (
     LineData,
     in_sheet_order,
 )
-from .models import ExpenseType
+from .models import BudgetFootnote, BudgetLine, ExpenseType
 
 SHEET_TITLE = "Budgetark"
 EXPENSE_TYPE_SHEET = "Udgiftstyper"
@@ -51,7 +60,7 @@ CHOOSE_EXPENSE_TYPE = "(Vælg udgiftstype)"
 # before the file is opened; MAX_ROWS is the highest row number read (rows may be far apart).
 MAX_ROWS = 10_000
 MAX_LINES = 1_000
-MAX_PROBLEMS = 200
+MAX_COUNTED_PROBLEMS = 10_000  # reading stops here; the first MAX_LISTED_PROBLEMS are listed
 BLANK_ROWS_PER_SECTION = 3
 
 SUM_LABELS = {"sum", "i alt"}
@@ -209,10 +218,6 @@ def _check_container(data: bytes, file_name: str) -> None:
         raise BudgetFileError([_not_xlsx(_label(file_name))])
 
 
-def _open(data: bytes, *, data_only: bool):
-    return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-
-
 def _choose_sheet(workbook) -> str:
     names = workbook.sheetnames
     for name in names:
@@ -228,23 +233,32 @@ def _choose_sheet(workbook) -> str:
 def _load_rows(data: bytes, file_name: str) -> tuple[str, list[list[_Cell]], bool]:
     """The chosen sheet's rows (values as last calculated, and which cells hold formulas)."""
     _check_container(data, file_name)
-    file_label = _label(file_name)
     try:
-        formulas_book = _open(data, data_only=False)
-        values_book = _open(data, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise BudgetFileError([Problem(
-            f"Filen{file_label} kunne ikke læses som en Excel-fil (.xlsx). Gem budgetarket som "
-            "»Excel-projektmappe (.xlsx)« og prøv igen.")]) from exc
+        return _read_rows(data)
+    except ImportRefused as exc:  # damaged or foreign inside, found while opening or reading the rows
+        raise BudgetFileError([Problem(f"Filen{_label(file_name)}: {exc.message} Gem budgetarket som "
+                                       "»Excel-projektmappe (.xlsx)« og prøv igen.")]) from exc
+
+
+def _read_rows(data: bytes) -> tuple[str, list[list[_Cell]], bool]:
+    formulas_book = open_workbook(data, data_only=False)
     try:
-        sheet = _choose_sheet(values_book)
+        values_book = open_workbook(data, data_only=True)
+    except ImportRefused:
+        formulas_book.close()
+        raise
+    try:
+        try:
+            sheet = _choose_sheet(values_book)
+            value_sheet, formula_sheet = values_book[sheet], formulas_book[sheet]
+        except Exception as exc:  # an unreadable sheet list or first column
+            raise unreadable("et ark i filen er beskadiget") from exc
         # The rows and cells present, never the range the sheet declares (which may be A1:XFD1048576):
         # a missing row reads as empty and a row ends at its last cell, at most READ_COLUMNS wide.
-        value_sheet, formula_sheet = values_book[sheet], formulas_book[sheet]
         value_sheet.reset_dimensions()
         formula_sheet.reset_dimensions()
-        value_rows = value_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS)
-        formula_rows = formula_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS)
+        value_rows = guarded_rows(value_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS))
+        formula_rows = guarded_rows(formula_sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=READ_COLUMNS))
         rows: list[list[_Cell]] = []
         missing_row = None  # openpyxl yields one shared empty row for every row the file leaves out
         for value_row, formula_row in zip(value_rows, formula_rows, strict=False):
@@ -317,8 +331,17 @@ class _Reader:
         label = self.columns.label(column) if column is not None and hasattr(self, "columns") else ""
         self.problems.append(Problem(message, self.sheet, row + 1 if row is not None else None,
                                      column + 1 if column is not None else None, label))
-        if len(self.problems) >= MAX_PROBLEMS:
+        if len(self.problems) >= MAX_COUNTED_PROBLEMS:
             raise _TooManyProblems
+
+    def listed_problems(self) -> list[Problem]:
+        """The first problems, then »… og N flere problemer.« (``helhedsplan.spreadsheets``)."""
+        listed = listed_problems(self.problems)
+        if len(listed) > len(self.problems[:MAX_LISTED_PROBLEMS]):
+            more = len(self.problems) - MAX_LISTED_PROBLEMS
+            prefix = "mindst " if len(self.problems) >= MAX_COUNTED_PROBLEMS else ""
+            listed[-1] = Problem(f"… og {prefix}{format_number(more)} flere problemer.")
+        return listed
 
     def cell(self, row: int, column: int) -> _Cell:
         cells = self.rows[row]
@@ -464,14 +487,16 @@ class _Reader:
         try:
             self.read_body(last_header + 1)
             self.resolve_footnotes()
+            self.check_duplicates()
+            self.check_texts()
         except _TooManyProblems:
-            self.problems.append(Problem(f"Der er mindst {MAX_PROBLEMS} problemer; de første er vist.", self.sheet))
+            pass  # counted up to MAX_COUNTED_PROBLEMS; a file this wrong is no budgetark
         except _StopReading:
             pass
         if not self.problems and not self.lines:
             self.problem("Arket indeholder ingen udgiftsposter under overskriftsrækken.", header)
         if self.problems:
-            raise BudgetFileError(self.problems)
+            raise BudgetFileError(self.listed_problems())
         for line in self.lines:
             for number in line.footnote and line.footnote.split(" + ") or []:
                 if number not in self.footnotes:
@@ -582,6 +607,39 @@ class _Reader:
             if not cell.empty:
                 return column
         return None
+
+    def check_duplicates(self) -> None:
+        """The same udgiftspost twice in one section would be imported as two lines: refused."""
+        first_row: dict[tuple, int | None] = {}
+        for line in self.lines:
+            if line.identity in first_row:
+                self.problem(f"Udgiftsposten »{line.name}« står to gange i samme afsnit (også i række "
+                             f"{first_row[line.identity]}). Læg de to rækker sammen, eller giv dem hver sit navn.",
+                             line.row - 1 if line.row else None, 0)
+            else:
+                first_row[line.identity] = line.row
+
+    def check_texts(self) -> None:
+        """Texts the budget line and footnote fields would refuse (too long, control characters), refused
+        here with their row and column, before anything is written."""
+        texts = (("name", 0), ("description", 1), ("footnote", 0))
+        for line in self.lines:
+            for name, column in texts:
+                self.check_text(BudgetLine, name, getattr(line, name), line.row, column)
+        for number, note in self.footnotes.items():
+            self.check_text(BudgetFootnote, "text", note.text, self.footnote_rows.get(number), 0)
+
+    def check_text(self, model: type, field_name: str, value: str, row: int | None, column: int) -> None:
+        if not value:
+            return
+        model_field = model._meta.get_field(field_name)
+        if row is not None and any(p.row == row and p.column == column + 1 for p in self.problems):
+            return  # the cell's problem is already named (e.g. a name over the length limit)
+        try:
+            model_field.run_validators(value)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.problem(f"{model_field.verbose_name.capitalize()}: {message}", row - 1 if row else None, column)
 
     def resolve_footnotes(self) -> None:
         """The footnote block's cells as numbered footnotes.
@@ -795,9 +853,7 @@ PERCENT_FORMAT = "0.0%"
 
 def _text(cell, value: str) -> None:
     """Write text that stays text: a name starting with »=« must never become a formula."""
-    cell.value = value
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
+    write_xlsx_cell(cell, value)
 
 
 def write_budget_xlsx(sheet: dict[str, Any]) -> bytes:
@@ -879,7 +935,8 @@ def write_budget_xlsx(sheet: dict[str, Any]) -> bytes:
     row = header + 3
     sum_rows: list[int] = []
     for section in sheet["sections"]:
-        heading = ws.cell(row, 1, section["heading"])
+        heading = ws.cell(row, 1)
+        _text(heading, section["heading"])
         for column in range(1, last_col + 1):
             ws.cell(row, column).fill = SECTION_FILL
         heading.font = bold

@@ -243,7 +243,9 @@ LOGOUT_REDIRECT_URL = "login"
 # django-import-export: permissions, formula escaping and all-or-nothing imports.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The admin's export formats (helhedsplan.importing) neutralise formulas themselves and keep numbers as
+# numbers; django-import-export's own escaping only strips one »=« and turns every cell into text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # An admin import is uploaded in one request and confirmed in the next, which may reach another app

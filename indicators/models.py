@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import Activity, FocusArea, Plan, SubAgreement
 from helhedsplan.formatting import format_number
+from helhedsplan.validators import NOTE_TEXT_LIMIT, no_control_characters, text_rules
 
 MONITORING_LABEL = "Monitorering (ingen mål)"
 
@@ -51,7 +52,7 @@ class StandardGoal(models.Model):
 
     focus_area = models.OneToOneField(FocusArea, on_delete=models.CASCADE, related_name="standard_goal",
                                       verbose_name="indsatsområde")
-    text = models.TextField("overordnet mål")
+    text = models.TextField("overordnet mål", **text_rules(NOTE_TEXT_LIMIT))
     history = HistoricalRecords()
 
     class Meta:
@@ -68,10 +69,10 @@ class StandardIndicator(models.Model):
 
     goal = models.ForeignKey(StandardGoal, on_delete=models.CASCADE, related_name="indicators",
                              verbose_name="overordnet mål")
-    text = models.TextField("indikator")
+    text = models.TextField("indikator", **text_rules(NOTE_TEXT_LIMIT))
     unit = models.CharField("enhed", max_length=20, choices=Unit.choices, default=Unit.PERCENT)
     lower_is_better = models.BooleanField("lavere er bedre", default=False)
-    data_source = models.CharField("datakilde", max_length=300, blank=True)
+    data_source = models.CharField("datakilde", max_length=300, blank=True, validators=[no_control_characters])
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -95,7 +96,7 @@ class Goal(models.Model):
                                    verbose_name="indsatsområde")
     standard = models.ForeignKey(StandardGoal, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="goals", verbose_name="fast LBF-mål")
-    text = models.TextField("overordnet mål")
+    text = models.TextField("overordnet mål", **text_rules(NOTE_TEXT_LIMIT))
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -117,7 +118,7 @@ class SubGoal(models.Model):
 
     sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, related_name="sub_goals",
                                       verbose_name="delaftale")
-    text = models.TextField("delmål")
+    text = models.TextField("delmål", **text_rules(NOTE_TEXT_LIMIT))
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -145,27 +146,31 @@ class Indicator(models.Model):
     standard = models.ForeignKey(StandardIndicator, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="indicators", verbose_name="fast LBF-indikator")
     kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.LOCAL)
-    text = models.TextField("indikator")
+    text = models.TextField("indikator", **text_rules(NOTE_TEXT_LIMIT))
     unit = models.CharField("enhed", max_length=20, choices=Unit.choices, default=Unit.PERCENT)
     lower_is_better = models.BooleanField(
         "lavere er bedre", default=False, help_text="F.eks. andel sigtede, restgruppen, ledighed, fravær."
     )
     target = models.TextField("mål (ordlyd)", blank=True,
-                              help_text="F.eks. »40 børnefamilier deltager i HippHopp+«.")
+                              help_text="F.eks. »40 børnefamilier deltager i HippHopp+«.",
+                              **text_rules(NOTE_TEXT_LIMIT))
     target_value = models.DecimalField("målværdi", max_digits=14, decimal_places=3, null=True, blank=True)
     monitoring = models.BooleanField("monitorering (ingen mål)", default=False)
     baseline_area = models.CharField("baseline boligområde/målgruppe", max_length=500, blank=True,
-                                     help_text="Som den står i aftalen, f.eks. »90,7 %«.")
+                                     help_text="Som den står i aftalen, f.eks. »90,7 %«.",
+                                     validators=[no_control_characters])
     baseline_area_value = models.DecimalField("baseline boligområde (tal)", max_digits=14, decimal_places=3,
                                               null=True, blank=True)
     baseline_other_label = models.CharField("anden baseline – hvem", max_length=200, blank=True,
-                                            help_text="F.eks. »Slagelse Kommune«.")
-    baseline_other = models.CharField("baseline kommune (evt. andet)", max_length=500, blank=True)
+                                            help_text="F.eks. »Slagelse Kommune«.", validators=[no_control_characters])
+    baseline_other = models.CharField("baseline kommune (evt. andet)", max_length=500, blank=True,
+                                      validators=[no_control_characters])
     baseline_other_value = models.DecimalField("anden baseline (tal)", max_digits=14, decimal_places=3,
                                                null=True, blank=True)
     baseline_year = models.CharField("baseline år", max_length=50, blank=True,
-                                     help_text="Som skrevet, f.eks. »2019« eller »Skoleåret 2019/20«.")
-    data_source = models.CharField("datakilde", max_length=300, blank=True)
+                                     help_text="Som skrevet, f.eks. »2019« eller »Skoleåret 2019/20«.",
+                                     validators=[no_control_characters])
+    data_source = models.CharField("datakilde", max_length=300, blank=True, validators=[no_control_characters])
     activity = models.ForeignKey(Activity, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="indicators", verbose_name="aktivitet")
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
@@ -243,9 +248,10 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField("år")
     value = models.DecimalField("værdi", max_digits=14, decimal_places=3, null=True, blank=True)
     value_text = models.CharField("værdi (ordlyd)", max_length=300, blank=True,
-                                  help_text="Kun til visning, f.eks. »72 % (UP) 64 % (AB)«.")
-    note = models.TextField("note", blank=True)
-    source = models.CharField("kilde", max_length=300, blank=True)
+                                  help_text="Kun til visning, f.eks. »72 % (UP) 64 % (AB)«.",
+                                  validators=[no_control_characters])
+    note = models.TextField("note", blank=True, **text_rules(NOTE_TEXT_LIMIT))
+    source = models.CharField("kilde", max_length=300, blank=True, validators=[no_control_characters])
     history = HistoricalRecords()
 
     class Meta:

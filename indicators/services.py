@@ -17,8 +17,16 @@ from django.db import transaction
 
 from agreements.models import Activity, FocusArea, Plan, PlanFocusArea, SubAgreement
 from helhedsplan.formatting import format_number
-from helhedsplan.importing import BoundedXLSX
-from helhedsplan.uploads import check_import_file, import_limits
+from helhedsplan.importing import MoreFailingRows
+from helhedsplan.spreadsheets import (
+    MAX_LISTED_PROBLEMS,
+    dataset_csv,
+    dataset_xlsx,
+    listed_problems,
+    read_table,
+    source_row,
+)
+from helhedsplan.uploads import format_from_name
 
 from .models import Goal, Indicator, IndicatorValue, StandardGoal, StandardIndicator, SubGoal
 from .resources import COLUMN_NAMES, IndicatorValueResource, plan_values_queryset
@@ -209,31 +217,21 @@ EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshe
                 "csv": "text/csv; charset=utf-8"}
 
 
-def _escape_formula(cell: Any) -> Any:
-    """Text that a spreadsheet would run as a formula loses its leading "=" (as django-import-export
-    does with ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``); numbers stay numbers."""
-    if isinstance(cell, str) and cell.startswith("="):
-        return cell[1:]
-    return cell
-
-
 def indicator_values_export(*, plan: Plan, file_format: str = "xlsx") -> bytes:
-    """The plan's values with the import's columns. xlsx keeps numbers as numbers; csv is written for
-    Danish spreadsheets: semicolons, decimal commas and a UTF-8 byte order mark."""
+    """The plan's values with the import's columns; text that a spreadsheet would run as a formula is
+    neutralised (``helhedsplan.spreadsheets``). xlsx keeps numbers as numbers; csv is written for Danish
+    spreadsheets: semicolons, decimal commas and a UTF-8 byte order mark."""
     dataset = IndicatorValueResource(plan=plan).export(queryset=plan_values_queryset(plan))
-    escaped = tablib.Dataset(headers=dataset.headers)
-    for row in dataset:
-        escaped.append([_escape_formula(cell) for cell in row])
     if file_format == "csv":
         value_column = dataset.headers.index(COLUMN_NAMES["value"])
-        for index, row in enumerate(list(escaped)):
+        localised = tablib.Dataset(headers=dataset.headers)
+        for row in dataset:
             cells = list(row)
-            if isinstance(cells[value_column], float | int):
+            if isinstance(cells[value_column], float | int | Decimal):
                 cells[value_column] = format_number(cells[value_column]).replace(".", "")
-            escaped[index] = cells
-        return ("\ufeff" + escaped.export("csv", delimiter=";")).encode("utf-8")
-    return escaped.export("xlsx")
-
+            localised.append(cells)
+        return ("\ufeff" + dataset_csv(localised, delimiter=";")).encode("utf-8")
+    return dataset_xlsx(dataset, title="Opfølgning")
 
 
 @dataclass
@@ -248,28 +246,14 @@ class ImportOutcome:
 
 
 def read_values_file(*, content: bytes, filename: str) -> tablib.Dataset:
-    """An uploaded xlsx or csv (comma or semicolon separated) as a dataset with normalised headers.
+    """An uploaded xlsx or csv (separated by semicolons, commas or tabs) as a dataset with normalised
+    headers, read by the bounded reader (``helhedsplan.spreadsheets.read_table``).
 
-    Raises ``ValidationError`` with a Danish message; a file over the import limits is refused
-    (``helhedsplan.uploads.ImportRefused``) before it is read."""
-    name = filename.lower()
-    try:
-        if name.endswith(".xlsx"):
-            dataset = BoundedXLSX().create_dataset(content)
-        elif name.endswith(".csv"):
-            check_import_file(content, file_format="csv", limits=import_limits())
-            text = content.decode("utf-8-sig")
-            first_line = text.splitlines()[0] if text else ""
-            delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-            dataset = tablib.import_set(text, format="csv", delimiter=delimiter)
-        else:
-            raise ValidationError("Filen skal være et regneark (.xlsx) eller en CSV-fil (.csv).")
-    except ValidationError:
-        raise
-    except UnicodeDecodeError:
-        raise ValidationError("CSV-filen skal være gemt som UTF-8.") from None
-    except Exception:
-        raise ValidationError("Filen kunne ikke læses som regneark eller CSV.") from None
+    Raises ``ValidationError`` with a Danish message (``ImportRefused`` when the file is over the import
+    limits, cannot be read, or has no data rows)."""
+    if format_from_name(filename) is None:
+        raise ValidationError("Filen skal være et regneark (.xlsx) eller en CSV-fil (.csv).")
+    dataset = read_table(content, name=filename)
     headers = [str(h or "").strip().casefold() for h in (dataset.headers or [])]
     missing = [name for key, name in COLUMN_NAMES.items() if key != "note" and name not in headers]
     if missing:
@@ -278,12 +262,7 @@ def read_values_file(*, content: bytes, filename: str) -> tablib.Dataset:
             + ", ".join(f"»{name}«" for name in missing) + "."
         )
     dataset.headers = headers
-    # Drop completely empty rows (spreadsheets often carry some at the end).
-    rows = [row for row in dataset if any(cell not in (None, "") for cell in row)]
-    cleaned = tablib.Dataset(headers=headers)
-    for row in rows:
-        cleaned.append(row)
-    return cleaned
+    return dataset
 
 
 def _column(attribute: str) -> str:
@@ -291,13 +270,18 @@ def _column(attribute: str) -> str:
 
 
 def indicator_values_import(*, plan: Plan | None, dataset: tablib.Dataset) -> ImportOutcome:
-    """Import follow-up values; every problem is listed by spreadsheet row and nothing is written
-    unless all rows are valid. ``plan`` restricts the file to one plan (``None``: any plan)."""
+    """Import follow-up values; problems are listed by spreadsheet row (the first 50, then how many
+    more) and nothing is written unless all rows are valid. ``plan`` restricts the file to one plan
+    (``None``: any plan)."""
     resource = IndicatorValueResource(plan=plan)
     result = resource.import_data(dataset, dry_run=False, raise_errors=False)
     outcome = ImportOutcome()
+    more = ""
     for error in result.base_errors:
-        outcome.errors.append(f"Filen: {error.error}")
+        if isinstance(error.error, MoreFailingRows):
+            more = str(error.error)
+        else:
+            outcome.errors.append(f"Filen: {error.error}")
     problems: list[tuple[int, str]] = []
     for number, errors in result.row_errors():
         for error in errors:
@@ -309,9 +293,12 @@ def indicator_values_import(*, plan: Plan | None, dataset: tablib.Dataset) -> Im
             for message in messages[:1]:
                 where = "" if attribute == NON_FIELD_ERRORS else f"kolonne »{_column(attribute)}«: "
                 problems.append((row.number, where + message))
-    for number, message in sorted(problems, key=lambda p: p[0]):
-        # Data row 1 is spreadsheet row 2 (row 1 holds the headers).
-        outcome.errors.append(f"Række {number + 1}: {message}")
+    # Data row n is the spreadsheet row the reader found it in (row 1 holds the headers).
+    listed = [f"Række {source_row(dataset, number - 1)}: {message}"
+              for number, message in sorted(problems, key=lambda p: p[0])]
+    outcome.errors.extend(str(problem) for problem in listed_problems(listed))
+    if more and len(outcome.errors) <= MAX_LISTED_PROBLEMS:
+        outcome.errors.append(more)
     if not outcome.errors:
         outcome.created = result.totals.get("new", 0)
         outcome.updated = result.totals.get("update", 0)

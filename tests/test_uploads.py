@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from helhedsplan.importing import read_xlsx_dataset
+from helhedsplan.spreadsheets import read_table
 from helhedsplan.uploads import ImportLimits, ImportRefused, check_import_file, import_limits
 from tests import spreadsheets
 
@@ -50,7 +50,7 @@ def test_a_declared_huge_range_with_three_rows_is_three_rows(tmp_path):
     path.write_bytes(data)
     facts = check_import_file(path)
     assert (facts.rows, facts.cells) == (3, 18)
-    dataset = read_xlsx_dataset(data)
+    dataset = read_table(data, file_format="xlsx")
     assert dataset.headers == HEADERS and dataset.height == 2 and dataset[1] == ("p", "a", "b", 2023, 1, None)
 
 
@@ -59,7 +59,7 @@ def test_a_row_far_right_is_read_only_up_to_its_header():
     workbook.active.append(["plan", "år"])
     workbook.active.append(["p", 2023])
     workbook.active.cell(2, 16384).value = "langt ude til højre"
-    dataset = read_xlsx_dataset(spreadsheets.save(workbook))
+    dataset = read_table(spreadsheets.save(workbook), file_format="xlsx")
     assert dataset.headers == ["plan", "år"] and list(dataset) == [("p", 2023)]
 
 

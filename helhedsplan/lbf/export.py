@@ -70,6 +70,7 @@ from helhedsplan.documents.services import faithful_html
 from helhedsplan.formatting import format_date
 from helhedsplan.notifications.models import Kind
 from helhedsplan.notifications.services import notify
+from helhedsplan.spreadsheets import write_xlsx_cell
 from helhedsplan.storage import delete_unreferenced
 
 from .models import LbfExport, export_file_name
@@ -306,9 +307,8 @@ def _cell_value(value, type_: str):
 
 
 def _write_cell(ws, row: int, column: int, value) -> None:
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # user text is never a formula
+    cell = ws.cell(row=row, column=column)
+    write_xlsx_cell(cell, value)  # user text is never a formula
     if isinstance(value, date):
         cell.number_format = "DD-MM-YYYY"
     cell.alignment = Alignment(wrap_text=isinstance(value, str) and len(value) > 60, vertical="top")
@@ -317,7 +317,8 @@ def _write_cell(ws, row: int, column: int, value) -> None:
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
     ws = workbook.create_sheet(title=title[:31])
     for column, text in enumerate(header, start=1):
-        ws.cell(row=1, column=column, value=text).font = Font(bold=True)
+        write_xlsx_cell(ws.cell(row=1, column=column), text)
+        ws.cell(row=1, column=column).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(column)].width = 18 if column > 2 else 28
     for row_number, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):

@@ -125,7 +125,8 @@ def test_semicolon_csv_with_bom_is_read(plan):
 
 def test_unreadable_files_and_missing_columns_are_rejected(plan):
     with pytest.raises(ValidationError, match="Filen mangler kolonnen »år«"):
-        services.read_values_file(content=xlsx([], headers=["plan", "indsatsområde", "indikator", "værdi"]),
+        services.read_values_file(content=xlsx([["motalavej", "Uddannelse og livschancer", "x", 1]],
+                                               headers=["plan", "indsatsområde", "indikator", "værdi"]),
                                   filename="x.xlsx")
     with pytest.raises(ValidationError, match="kunne ikke læses"):
         services.read_values_file(content=b"not a zip file", filename="x.xlsx")
@@ -156,18 +157,21 @@ def test_export_then_import_is_exact(plan):
                                "indikator": "Andel 1-5-årige i dagtilbud", "år": 2023, "værdi": 90.4,
                                "note": "=HYPERLINK(\"x\")"}
     content = services.indicator_values_export(plan=plan, file_format="xlsx")
-    sheet = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    worksheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    sheet = list(worksheet.iter_rows(values_only=True))
     assert sheet[1] == ("motalavej", "Uddannelse og livschancer", "Andel 1-5-årige i dagtilbud", 2023, 90.4,
-                        'HYPERLINK("x")')  # numbers stay numbers; the formula is defused
+                        '=HYPERLINK("x")')  # numbers stay numbers; the note is kept as text ...
+    assert (worksheet["F2"].data_type, worksheet["F2"].quotePrefix) == ("s", True)  # ... never run
     csv = services.indicator_values_export(plan=plan, file_format="csv").decode("utf-8")
     assert csv.startswith("\ufeffplan;indsatsområde;indikator;år;værdi;note")
-    assert "motalavej;Uddannelse og livschancer;Andel 1-5-årige i dagtilbud;2023;90,4;" in csv
+    assert "motalavej;Uddannelse og livschancer;Andel 1-5-årige i dagtilbud;2023;90,4;\"'=HYPERLINK" in csv
     assert run(plan, csv.encode("utf-8"), filename="x.csv").ok
     without_demo(IndicatorValue).update(value=D(1))
     outcome = run(plan, content)
     assert outcome.ok, outcome.errors
     assert (outcome.created, outcome.updated) == (0, 2)
     assert sorted(without_demo(IndicatorValue).values_list("value", flat=True)) == [D("31"), D("90.4")]
+    assert without_demo(IndicatorValue).get(year=2023).note == '=HYPERLINK("x")'
 
 
 def test_admin_resource_without_plan_finds_plans_by_slug(plan):

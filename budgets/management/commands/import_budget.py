@@ -40,7 +40,7 @@ class Command(BaseCommand):
         try:
             outcome = budget_import_file(plan=plan, data=path.read_bytes(), file_name=path.name, dry_run=dry_run)
         except BudgetFileError as exc:
-            self.stderr.write(self.style.ERROR(f"Budgetarket blev ikke indlæst ({len(exc.problems)} problemer):"))
+            self.stderr.write(self.style.ERROR("Budgetarket blev ikke indlæst:"))
             for problem in exc.problems:
                 self.stderr.write(f"  {problem}")
             sys.exit(1)
