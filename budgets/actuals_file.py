@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from agreements.models import FocusArea, Plan
-from helhedsplan.spreadsheets import listed_problems, read_table, source_row
+from helhedsplan.spreadsheets import listed_problems, read_table, source_row, write_xlsx_cell
 from helhedsplan.uploads import ImportRefused, format_from_name, import_limits
 
 from .actuals import ActualEntry, ActualsSummary, actuals_import, parse_amount
@@ -246,13 +246,6 @@ def _year(raw: Any, problems: list[str]) -> int | None:
 
 # --- Writing ---------------------------------------------------------------------------------------------
 
-def _text(cell, value: str) -> None:
-    """Text stays text: a name starting with »=« never becomes a formula."""
-    cell.value = value
-    if value:
-        cell.data_type = "s"
-
-
 def write_actuals_xlsx(followup: dict[str, Any] | None, *, plan: Plan) -> bytes:
     """Every line and year of the budget with its forbrug: the import's layout, plus the budget and the
     difference for the reader. A year without forbrug has empty cells to fill in."""
@@ -272,8 +265,8 @@ def write_actuals_xlsx(followup: dict[str, Any] | None, *, plan: Plan) -> bytes:
                 for index, year in enumerate(followup["years"]):
                     comparison = item["row"].years[index]
                     realised = item["row"].realised[index]
-                    _text(ws.cell(row, 1), section["heading"])
-                    _text(ws.cell(row, 2), item["name"])
+                    write_xlsx_cell(ws.cell(row, 1), section["heading"])
+                    write_xlsx_cell(ws.cell(row, 2), item["name"])
                     ws.cell(row, 3, year)
                     ws.cell(row, 4, int(comparison.budget)).number_format = "#,##0"
                     if item["registered"][index]:

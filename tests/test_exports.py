@@ -16,6 +16,8 @@ from django.test import RequestFactory
 from openpyxl import load_workbook
 
 from agreements.models import Activity, Contact, Organisation
+from budgets.actuals_file import write_actuals_xlsx
+from budgets.followup import budget_followup
 from budgets.models import BudgetLine
 from budgets.selectors import budget_sheet
 from budgets.xlsx import write_budget_xlsx
@@ -135,3 +137,15 @@ def test_budget_xlsx_opens_as_text():
     names = [cell for row in sheet.iter_rows(min_col=1, max_col=1) for cell in row
              if isinstance(cell.value, str) and cell.value.startswith(STARTS)]
     assert len(names) == len(HOSTILE) and all(cell.data_type == "s" and cell.quotePrefix for cell in names)
+
+
+@pytest.mark.django_db
+def test_forbrug_xlsx_opens_as_text():
+    first = BudgetLineFactory(name=HOSTILE[0])
+    for value in HOSTILE[1:]:
+        BudgetLineFactory(budget=first.budget, name=value)
+    plan = first.budget.plan
+    data = write_actuals_xlsx(budget_followup(plan), plan=plan)
+    cells = _assert_xlsx_is_inert(data)
+    names = {cell.value for cell in cells if cell.column == 2 and cell.row > 1}
+    assert IN_XLSX <= names
