@@ -16,7 +16,7 @@ import pygal
 from pygal.style import Style
 
 from helhedsplan.formatting import format_number
-from helhedsplan.svgcharts import CHART_CSS, STYLE_OPTIONS, self_contained, titled
+from helhedsplan.svgcharts import STYLE_OPTIONS, chart_options, self_contained, titled
 
 BUDGET_COLOUR, SPENT_COLOUR = "#9fb3c8", "#0b5f8a"
 
@@ -33,23 +33,9 @@ def followup_chart_svg(*, key: str, title: str, years: list[int], row: Any, reco
     """
     chart = pygal.Bar(
         style=Style(colors=(BUDGET_COLOUR, SPENT_COLOUR), **STYLE_OPTIONS),
-        width=width,
-        height=height,
-        js=[],
-        css=[f"file://{CHART_CSS}"],
-        disable_xml_declaration=True,
-        explicit_size=True,
-        print_values=True,
-        print_values_position="top",
-        value_formatter=_danish,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=2,
-        truncate_legend=-1,
-        show_y_guides=True,
         y_title="t.kr.",
         no_data_text="Intet budget",
-        margin=12,
-        title=None,
+        **chart_options(width=width, height=height, value_formatter=_danish, legend_columns=2),
     )
     chart.uuid = "forbrug-" + re.sub(r"[^a-z0-9-]", "-", key.lower())
     chart.x_labels = [str(year) for year in years]

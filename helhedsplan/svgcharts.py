@@ -47,6 +47,15 @@ STYLE_OPTIONS = dict(
 )
 
 
+def chart_options(*, width: int, height: int, value_formatter, legend_columns: int) -> dict:
+    """The pygal options every chart shares: self-contained SVG at a fixed size, values printed on top,
+    the legend below, no title of pygal's own (``titled`` adds an accessible one)."""
+    return dict(width=width, height=height, js=[], css=[f"file://{CHART_CSS}"], disable_xml_declaration=True,
+                explicit_size=True, print_values=True, print_values_position="top", value_formatter=value_formatter,
+                legend_at_bottom=True, legend_at_bottom_columns=legend_columns, truncate_legend=-1,
+                show_y_guides=True, margin=12, title=None)
+
+
 def self_contained(root: ElementTree.Element) -> ElementTree.Element:
     """Drop pygal's scripts, what only they use, and comments (the comments carry the render date)."""
     for parent in list(root.iter()):

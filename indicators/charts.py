@@ -17,7 +17,7 @@ import pygal
 from pygal.style import Style
 
 from helhedsplan.formatting import format_number
-from helhedsplan.svgcharts import CHART_CSS, STYLE_OPTIONS, self_contained, titled
+from helhedsplan.svgcharts import STYLE_OPTIONS, chart_options, self_contained, titled
 
 from .models import Indicator, IndicatorValue, Unit, format_with_unit
 
@@ -76,24 +76,11 @@ def indicator_chart_svg(indicator: Indicator,
                        {"stroke_style": {"dasharray": "12, 4"}, **flat}))
     chart = pygal.Line(
         style=Style(colors=tuple(colour for _, _, colour, _ in series), **STYLE_OPTIONS),
-        width=width,
-        height=height,
-        js=[],
-        css=[f"file://{CHART_CSS}"],
-        disable_xml_declaration=True,
-        explicit_size=True,
-        print_values=True,
-        print_values_position="top",
-        value_formatter=_danish,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=1,  # pygal reserves too little room for several columns
-        truncate_legend=-1,
-        show_y_guides=True,
         y_title=Y_TITLES.get(indicator.unit, ""),
         no_data_text="Ingen værdier endnu",
-        margin=12,
         dots_size=4,
-        title=None,
+        # pygal reserves too little room for several legend columns on a line chart
+        **chart_options(width=width, height=height, value_formatter=_danish, legend_columns=1),
     )
     chart.uuid = f"indikator-{indicator.pk or 'ny'}"
     chart.x_labels = [str(year) for year in years]
