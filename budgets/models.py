@@ -326,7 +326,8 @@ class ActualYear(models.Model):
 class Actual(models.Model):
     """Forbrug and realised medfinansiering of one udgiftspost in one year (t.kr., one decimal)."""
 
-    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="actuals", verbose_name="udgiftspost")
+    # PROTECT: deleting a line never deletes its forbrug (the services refuse it with a message first).
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="actuals", verbose_name="udgiftspost")
     year = models.PositiveSmallIntegerField("år")
     spent = _amount_field("forbrug")
     bo_cash = _amount_field("realiseret medfinansiering boligorganisation(er), kontant")

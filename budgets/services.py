@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +33,7 @@ from .calculations import FINANCING_FIELDS, normalise_amounts
 from .content import BudgetChanges, BudgetContent, FootnoteData, LineData, diff, match_lines
 from .models import (
     PENDING_UPLOAD_DIR,
+    Actual,
     Budget,
     BudgetFootnote,
     BudgetLine,
@@ -83,6 +85,20 @@ def _clean(obj, exclude: list[str]) -> None:
     # Foreign keys were resolved from the database by the caller, and the database enforces the
     # check constraints; this validates everything else (names, footnotes, amounts, ranges).
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def refuse_removing_lines_with_forbrug(lines: Iterable[BudgetLine]) -> None:
+    """A line with registered forbrug is never deleted with it (the database refuses too): the
+    forbrug would be lost. Raises a Danish ``ValidationError`` naming each such line and its years."""
+    years: dict[str, list[int]] = {}
+    for name, year in (Actual.objects.filter(line__in=[line.pk for line in lines if line.pk])
+                       .order_by("line__name", "year").values_list("line__name", "year")):
+        years.setdefault(name, []).append(year)
+    if years:
+        raise ValidationError([
+            f"Udgiftsposten »{name}« har registreret forbrug for {', '.join(map(str, spent))} og kan ikke "
+            f"slettes. Behold posten (sæt evt. beløbene til 0), eller flyt forbruget til en anden post først."
+            for name, spent in years.items()])
 
 
 @transaction.atomic
@@ -140,6 +156,7 @@ def budget_replace(*, plan: Plan, content: BudgetContent, user: AbstractBaseUser
         bulk_create_with_history(new_objects, BudgetLine, batch_size=500, default_user=user,
                                  default_change_reason=reason)
 
+    refuse_removing_lines_with_forbrug([existing[line.pk] for line in removed])
     for line in removed:
         obj = existing[line.pk]
         obj._history_user = user
@@ -318,6 +335,7 @@ def budget_line_save(*, line: BudgetLine, user: AbstractBaseUser | None = None) 
 
 @transaction.atomic
 def budget_line_delete(*, line: BudgetLine, user: AbstractBaseUser | None = None) -> None:
+    refuse_removing_lines_with_forbrug([line])
     line._history_user = user
     line.delete()
 
@@ -339,6 +357,7 @@ def budget_section_save(*, plan: Plan, expected_version: int, saved: list[Budget
     """
     budget = Budget.objects.select_for_update().filter(plan=plan).first() or budget_get_or_create(plan=plan)
     claim_version(budget, expected_version)
+    refuse_removing_lines_with_forbrug(deleted)
     for line in deleted:
         if line.budget_id != budget.pk:
             raise ValidationError("Udgiftsposten hører ikke til dette budget.")

@@ -208,8 +208,13 @@ def line_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     plan = _editable_plan(request, slug)
     line = get_object_or_404(BudgetLine, pk=pk, budget__plan=plan)
     if request.method == "POST":
-        services.budget_line_delete(line=line, user=request.user)
-        messages.success(request, f"Udgiftsposten »{line.name}« er slettet.")
+        try:
+            services.budget_line_delete(line=line, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Udgiftsposten »{line.name}« er slettet.")
         return redirect("budgets:sheet", slug=plan.slug)
     return render(request, "budgets/line_confirm_delete.html", {"plan": plan, "line": line})
 

@@ -1,13 +1,19 @@
 """Actuals (forbrug): Danish amounts, saving a year with a version check and closed years, history."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
+from django.urls import reverse
 
+from agreements.models import PlanMembership
+from budgets import services
 from budgets.actuals import ActualEntry, ActualsConflict, actuals_save_year, closed_year_notes, parse_amount
-from budgets.models import Actual, ActualYear, BudgetLine
-from tests.factories.agreements import UserFactory
+from budgets.models import Actual, ActualYear, Budget, BudgetLine
+from budgets.selectors import budget_content
+from tests.factories.agreements import PlanMembershipFactory, UserFactory
 from tests.factories.budgets import BudgetLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +136,31 @@ def test_years_outside_the_plan_and_lines_of_other_plans_are_refused(small_plan)
         actuals_save_year(plan=small_plan, year=2022, expected_version=0, closed=False,
                           entries=[ActualEntry(other, 2022, values(1))])
     assert not Actual.objects.exists()
+
+
+def test_a_line_with_forbrug_is_never_deleted_with_it(small_plan, client):
+    """Neither the line's delete, the section grid, a budget without the line nor the ORM itself
+    deletes forbrug: each refuses (with the line's name), and nothing changes."""
+    staff = line(small_plan, "Økonomistyring")
+    actuals_save_year(plan=small_plan, year=2022, expected_version=0, closed=False,
+                      entries=[ActualEntry(staff, 2022, values(38))])
+    before = budget_content(small_plan)
+    refusal = "»Økonomistyring« har registreret forbrug for 2022 og kan ikke slettes"
+
+    with pytest.raises(ValidationError, match=refusal):
+        services.budget_line_delete(line=staff)
+    budget = Budget.objects.get(plan=small_plan)
+    with pytest.raises(ValidationError, match=refusal):
+        services.budget_section_save(plan=small_plan, expected_version=budget.version, saved=[], deleted=[staff])
+    without = dataclasses.replace(before, lines=tuple(item for item in before.lines if item.name != "Økonomistyring"))
+    with pytest.raises(ValidationError, match=refusal):
+        services.budget_replace(plan=small_plan, content=without)
+    with pytest.raises(ProtectedError):
+        BudgetLine.objects.filter(pk=staff.pk).delete()
+
+    member = PlanMembershipFactory(plan=small_plan, role=PlanMembership.Role.SECRETARIAT).user
+    client.force_login(member)
+    response = client.post(reverse("budgets:line_delete", args=[small_plan.slug, staff.pk]), follow=True)
+    assert refusal in response.content.decode()
+    assert budget_content(small_plan) == before
+    assert Actual.objects.get(line=staff).spent == 38
