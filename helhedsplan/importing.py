@@ -27,6 +27,7 @@ from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWid
 from .formatting import format_number
 from .spreadsheets import MAX_LISTED_PROBLEMS, dataset_csv, dataset_xlsx, read_table
 from .uploads import ImportRefused, check_import_file, import_limits
+from .validators import no_control_characters
 
 THOUSANDS_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
 
@@ -108,6 +109,19 @@ class AllOrNothingResource(resources.ModelResource):
                 continue
             if isinstance(model_field, models.IntegerField) and not model_field.choices:
                 field.widget = WholeNumberWidget()
+
+    def before_import_row(self, row, **kwargs) -> None:
+        """Texts are checked before the row's object is looked up: PostgreSQL refuses a NUL even in
+        the lookup's query, in English, before the model's own validation would name the field."""
+        errors = {}
+        for field in self.get_import_fields():
+            try:
+                no_control_characters(row.get(field.column_name))
+            except ValidationError as error:
+                errors[field.attribute or field.column_name] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        super().before_import_row(row, **kwargs)
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
                     collect_failed_rows=False, rollback_on_validation_errors=True, **kwargs):

@@ -15,7 +15,7 @@ import pytest
 from django.test import override_settings
 
 from tests import demo, servers
-from tests.factories.agreements import PlanMembershipFactory, UserFactory
+from tests.factories.agreements import FocusAreaFactory, PlanMembershipFactory, UserFactory
 
 # Every workspace fixture creates several users; PBKDF2 would spend seconds per test.
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -28,6 +28,13 @@ _demo_session: dict[str, object] = {}
 def fast_password_hashing():
     with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
         yield
+
+
+@pytest.fixture(autouse=True)
+def focus_areas_numbered_from_one():
+    """Each test numbers the indsatsområder it makes from 1, as LBF does (one or two digits: the
+    budgetark's section headings read "1. …"), however many tests ran before it in this process."""
+    FocusAreaFactory.reset_sequence(1)
 
 
 @pytest.fixture(scope="session", autouse=True)
