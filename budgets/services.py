@@ -87,7 +87,7 @@ def _clean(obj, exclude: list[str]) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def refuse_removing_lines_with_forbrug(lines: Iterable[BudgetLine]) -> None:
+def refuse_removing_lines_with_forbrug(lines: Iterable[BudgetLine | LineData]) -> None:
     """A line with registered forbrug is never deleted with it (the database refuses too): the
     forbrug would be lost. Raises a Danish ``ValidationError`` naming each such line and its years."""
     years: dict[str, list[int]] = {}
@@ -219,7 +219,12 @@ def budget_import_file(*, plan: Plan, data: bytes, file_name: str = "", user: Ab
     """
     result = read_budget_xlsx(data, plan=plan, file_name=file_name)
     if dry_run:
-        return ImportOutcome(read=result, changes=diff(budget_content(plan), result.content), saved=False)
+        changes = diff(budget_content(plan), result.content)
+        try:
+            refuse_removing_lines_with_forbrug(changes.removed)
+        except ValidationError as exc:  # what saving would refuse, said before anything is saved
+            raise BudgetFileError([Problem(message) for message in exc.messages]) from exc
+        return ImportOutcome(read=result, changes=changes, saved=False)
     try:
         changes = budget_replace(plan=plan, content=result.content, user=user, source_name=file_name)
     except ValidationError as exc:  # a rule of the lines the reader does not know; nothing is written

@@ -157,8 +157,9 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
         AgendaItemFactory(meeting=first_meeting, sub_agreement=sub_agreement)
     # Forbrug for every line in the plan's first two years, the first year closed and changed with a note.
     for year in plan.years[:2]:
+        # (not the line added after the upload: the upload would remove it, and forbrug is never removed)
         entries = [ActualEntry(line, year, {"spent": Decimal(90), "bo_cash": Decimal(10)})
-                   for line in BudgetLine.objects.filter(budget=budget)]
+                   for line in BudgetLine.objects.filter(budget=budget).exclude(name="Tilføjet efter upload")]
         actuals_save_year(plan=plan, year=year, entries=entries, expected_version=0, closed=True, user=user)
         actuals_save_year(plan=plan, year=year, entries=entries[:1], expected_version=1, closed=False, user=user,
                           note="Genåbnet efter revision.")

@@ -12,7 +12,8 @@ from agreements.models import PlanMembership
 from budgets import services
 from budgets.actuals import ActualEntry, ActualsConflict, actuals_save_year, closed_year_notes, parse_amount
 from budgets.models import Actual, ActualYear, Budget, BudgetLine
-from budgets.selectors import budget_content
+from budgets.selectors import budget_content, content_sheet
+from budgets.xlsx import BudgetFileError, write_budget_xlsx
 from tests.factories.agreements import PlanMembershipFactory, UserFactory
 from tests.factories.budgets import BudgetLineFactory
 
@@ -157,6 +158,10 @@ def test_a_line_with_forbrug_is_never_deleted_with_it(small_plan, client):
         services.budget_replace(plan=small_plan, content=without)
     with pytest.raises(ProtectedError):
         BudgetLine.objects.filter(pk=staff.pk).delete()
+    # A budgetark without the line: its preview (dry run) already says so
+    sheet_without = write_budget_xlsx(content_sheet(small_plan, without))
+    with pytest.raises(BudgetFileError, match=refusal):
+        services.budget_import_file(plan=small_plan, data=sheet_without, file_name="budgetark.xlsx", dry_run=True)
 
     member = PlanMembershipFactory(plan=small_plan, role=PlanMembership.Role.SECRETARIAT).user
     client.force_login(member)
