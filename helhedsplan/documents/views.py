@@ -1,9 +1,10 @@
-"""Document preview pages and PDF downloads. Thin: access via ``agreements.selectors``, data via ``builders``.
+"""Document preview pages, PDF and Word downloads. Thin: access via ``agreements.selectors``, data via ``builders``.
 
 The preview page is the document's own HTML (with its print stylesheet), so what the browser shows
 is what the PDF prints. A PDF address never renders: it hands out the rendered file of the document's
 current version, or answers "Dokumentet gøres klar …" while the worker makes it (``rendering``).
-Access is checked first, on every request.
+A Word address (.docx) writes the file in the request: it is text and tables only, built from the
+same context as the page, in a fixed number of queries. Access is checked first, on every request.
 """
 
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from agreements.models import FocusArea, Plan
 from helhedsplan.storage import file_download
 
 from . import builders as documents
-from . import rendering
+from . import rendering, word
 from .builders import milepaelsplan_document
 
 #: A PDF address is read (GET, HEAD) and, after a failed render, asked to try again (POST).
@@ -85,6 +86,38 @@ def _title(plan: Plan, kind: str, area: str | None) -> str:
 def _pdf(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, slug)
     return rendered_pdf(request, plan, rendering.document_name(kind, area), title=lambda: _title(plan, kind, area))
+
+
+def _docx(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
+    document = _document(request, slug, kind, area)
+    response = HttpResponse(word.render_docx(document), content_type=word.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{word.docx_filename(document)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def samarbejdsaftale_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    return _docx(request, slug, documents.SAMARBEJDSAFTALE)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def delaftale_docx(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    return _docx(request, slug, documents.DELAFTALE, area)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def budget_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    return _docx(request, slug, documents.BUDGET)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def samlet_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    return _docx(request, slug, documents.SAMLET)
 
 
 @login_required
