@@ -37,6 +37,7 @@ from agreements.models import (
     SubAgreementParty,
 )
 from helhedsplan.formatting import MONTHS
+from helhedsplan.uploads import ImportRefused, check_word_file
 from indicators import services as indicator_services
 from indicators.models import Indicator
 
@@ -145,6 +146,10 @@ def _share(text: str) -> dict[str, Decimal | None]:
 def read_delaftale(*, plan: Plan, content: bytes) -> DelaftaleImport:
     """Map a delaftale's Word file to its fields, for ``plan``. Raises ``WordImportError`` when the
     file is no Word file or has no delaftale title; problems with single fields go to ``errors``."""
+    try:
+        check_word_file(content)
+    except ImportRefused as error:
+        raise WordImportError(error.message) from error
     try:
         document = read_docx(BytesIO(content))
     except (BadZipFile, KeyError, ValueError) as error:

@@ -3,6 +3,9 @@ fields; what cannot be placed is listed; errors are Danish and nothing is writte
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -98,3 +101,18 @@ def test_a_rule_broken_by_the_file_writes_nothing(exported):
     with pytest.raises(WordImportError, match="Delaftalen kan ikke oprettes"):
         delaftale_import(plan=target, content=result)
     assert not SubAgreement.objects.filter(plan=target).exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(exported, tmp_path, settings):
+    sub, content, target = exported
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            bomb.writestr(info.filename, source.read(info.filename))
+        bomb.writestr("word/media/fyld.xml", b"0" * (3 * 1024 * 1024))
+    settings.IMPORT_MAX_UNZIPPED_BYTES = 2 * 1024 * 1024
+    with pytest.raises(WordImportError, match="Filen er for stor udpakket"):
+        read_delaftale(plan=target, content=buffer.getvalue())
+    settings.IMPORT_MAX_FILE_BYTES = 1000
+    with pytest.raises(WordImportError, match="Filen er for stor: højst"):
+        read_delaftale(plan=target, content=content)
