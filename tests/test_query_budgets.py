@@ -240,6 +240,7 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "word delaftale": reverse("documents:delaftale_docx", kwargs=sub_kw),
         "word budgetark": reverse("documents:budget_docx", kwargs=plan_kw),
         "word samlet plan": reverse("documents:samlet_docx", kwargs=plan_kw),
+        "word import": reverse("documents:word_import", kwargs=plan_kw),
         "budget download": reverse("budgets:download", kwargs=plan_kw),
         "budget upload preview": reverse("budgets:preview", kwargs={
             **plan_kw, "pk": PendingBudgetImport.objects.get(plan=plan).pk}),
@@ -347,6 +348,7 @@ MAX_QUERIES = {
     "contact": 10, "new contact": 8, "contact editor": 8,
     "document samarbejdsaftale": 15, "document delaftale": 30, "document budgetark": 12, "document samlet plan": 40,
     "word samarbejdsaftale": 15, "word delaftale": 30, "word budgetark": 12, "word samlet plan": 40,
+    "word import": 8,
     "budget download": 12, "budget upload preview": 65, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,

@@ -15,6 +15,7 @@ urlpatterns = [
     path(PREFIX + "delaftaler/<slug:area>/", views.delaftale, name="delaftale"),
     path(PREFIX + "delaftaler/<slug:area>.pdf", views.delaftale_pdf, name="delaftale_pdf"),
     path(PREFIX + "delaftaler/<slug:area>.docx", views.delaftale_docx, name="delaftale_docx"),
+    path(PREFIX + "indlaes-word/", views.word_import_view, name="word_import"),
     path(PREFIX + "budgetark/", views.budget, name="budget"),
     path(PREFIX + "budgetark.pdf", views.budget_pdf, name="budget_pdf"),
     path(PREFIX + "budgetark.docx", views.budget_docx, name="budget_docx"),

@@ -7,7 +7,9 @@ import io
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from agreements.models import SubAgreement
 from agreements.services import plan_focus_area_add
@@ -15,7 +17,7 @@ from helhedsplan.documents import builders, word
 from helhedsplan.documents.word_import import WordImportError, delaftale_import, read_delaftale
 from indicators.selectors import subgoal_rows
 from tests.documents.helpers import plan_with_activities
-from tests.factories.agreements import HousingAreaFactory, PlanFactory
+from tests.factories.agreements import HousingAreaFactory, PlanFactory, PlanMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,28 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(exported, tmp_path, setting
     settings.IMPORT_MAX_FILE_BYTES = 1000
     with pytest.raises(WordImportError, match="Filen er for stor: højst"):
         read_delaftale(plan=target, content=content)
+
+
+def test_browser_upload_shows_a_preview_and_creates_the_kladde_only_on_confirm(client, exported):
+    sub, content, target = exported
+    url = reverse("documents:word_import", args=[target.slug])
+    client.force_login(PlanMembershipFactory(plan=target, role="bestyrelse").user)
+    assert client.get(url).status_code == 403
+    client.force_login(PlanMembershipFactory(plan=target, role="sekretariat").user)
+    assert client.get(url).status_code == 200
+
+    upload = SimpleUploadedFile("delaftale.docx", content)
+    preview = client.post(url, {"file": upload})
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert "Forhåndsvisning" in body and "Kunne ikke placeres" in body and "Kontaktpersoner" in body
+    assert not SubAgreement.objects.filter(plan=target).exists()
+
+    payload = preview.context["payload"]
+    assert client.post(url, {"payload": payload + "x", "confirm": "1"}).status_code == 400
+    assert not SubAgreement.objects.filter(plan=target).exists()
+    done = client.post(url, {"payload": payload, "confirm": "1"})
+    imported = SubAgreement.objects.get(plan=target)
+    assert done.status_code == 302 and done["Location"] == imported.get_absolute_url()
+    again = client.post(url, {"payload": payload, "confirm": "1"})
+    assert again.status_code == 400 and "har allerede en delaftale" in again.content.decode()
