@@ -88,6 +88,10 @@ def test_every_kind_downloads_as_docx_for_members_only(client, plan_with_delafta
         assert client.get(url).status_code == 404, url
     client.force_login(PlanMembershipFactory(plan=plan).user)
     page = client.get(reverse("agreements:plan_detail", args=[plan.slug])).content.decode()
+    previews = {"samarbejdsaftale": reverse("documents:samarbejdsaftale", args=[plan.slug]),
+                "delaftale": reverse("documents:delaftale", args=[plan.slug, sub.focus_area.slug]),
+                "budget": reverse("documents:budget", args=[plan.slug]),
+                "samlet": reverse("documents:samlet", args=[plan.slug])}
     for kind, url in urls.items():
         response = client.get(url)
         assert response.status_code == 200, kind
@@ -97,6 +101,7 @@ def test_every_kind_downloads_as_docx_for_members_only(client, plan_with_delafta
         assert expected[kind] in docx_text(response.content)
         if kind != "delaftale":
             assert f'href="{url}"' in page
+        assert f'href="{url}"' in client.get(previews[kind]).content.decode()  # beside the preview's PDF button
     client.logout()
     assert client.get(urls["samlet"]).status_code == 302
 
