@@ -131,9 +131,9 @@ class Writer:
                 self.paragraph("\n".join(lines))
 
     def table(self, rows: list[list[str]], *, header: list[str] | None = None, label_column: bool = False,
-              font_size: float | None = None) -> None:
+              font_size: float | None = None, widths: list[float] | None = None) -> None:
         """A bordered table; ``header`` is printed bold and repeated on each page, ``label_column``
-        prints the first column bold (a field/value table)."""
+        prints the first column bold (a field/value table); ``widths`` in cm per column."""
         width = len(header) if header else max((len(row) for row in rows), default=1)
         table = self.doc.add_table(rows=0, cols=width)
         table.style = "Table Grid"
@@ -150,6 +150,12 @@ class Writer:
                         run.font.size = Pt(font_size)
                     if number < len(lines) - 1:
                         run.add_break()
+        if widths:
+            table.autofit = False
+            for column, width_cm in zip(table.columns, widths, strict=False):
+                column.width = Cm(width_cm)
+                for cell in column.cells:
+                    cell.width = Cm(width_cm)
         for index, row in enumerate(table.rows):
             properties = row._tr.get_or_add_trPr()
             properties.append(_on("w:cantSplit"))  # a row stays on one page
@@ -430,7 +436,9 @@ def _budget_sheet(w: Writer, context: dict[str, Any], *, standalone: bool) -> No
          format_number(totals["lbf"]), format_number(totals["bo_cash"]), format_number(totals["bo_hours"]),
          format_number(totals["kom_cash"]), format_number(totals["kom_hours"]), format_number(totals["other"])]
         if filled else blank)])
-    w.table(rows, header=header, font_size=7)
+    # Landscape A4 less the margins: the post and type columns wide, the amounts sharing the rest.
+    amounts = (29.7 - 4.4 - 4.2 - 2.6) / (len(years) + 7)
+    w.table(rows, header=header, font_size=7, widths=[4.2, 2.6, *([amounts] * (len(years) + 7))])
     if filled:
         percent = totals.get("cofinancing_percent")
         w.table([["Samlet medfinansiering", format_number(totals["cofinancing"]), "Balance",
