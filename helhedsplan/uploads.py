@@ -332,3 +332,35 @@ def _check_csv(stream: IO[bytes], size: int, limits: ImportLimits) -> FileFacts:
     if cells > limits.max_cells:
         raise _too_many("cells", "celler", limits.max_cells, cells)
     return FileFacts("csv", size, rows=lines, cells=cells)
+
+
+# --- .docx -------------------------------------------------------------------------------------
+
+def check_word_file(content: bytes) -> None:
+    """Refuse a Word file (.docx) over the import limits before any reader unpacks it: its size, and
+    from the zip directory only, the number of parts, the size unpacked (in total and per part) and the
+    compression ratio of each part. ``ImportRefused`` with a Danish message."""
+    limits = import_limits()
+    if len(content) > limits.max_bytes:
+        raise ImportRefused(f"Filen er for stor: højst {_megabytes(limits.max_bytes)} "
+                            f"(filen fylder {_megabytes(len(content))}).", "file_size")
+    not_docx = ImportRefused("Filen kan ikke læses som et Word-dokument (.docx).", "not_docx")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+        raise not_docx from exc
+    with archive:
+        parts = [info for info in archive.infolist() if not info.is_dir()]
+        if len(parts) > MAX_PARTS or "word/document.xml" not in {info.filename for info in parts}:
+            raise not_docx
+        unzipped = sum(info.file_size for info in parts)
+        if unzipped > limits.max_unzipped_bytes:
+            raise ImportRefused(f"Filen er for stor udpakket: højst {_megabytes(limits.max_unzipped_bytes)} "
+                                f"(filen fylder {_megabytes(unzipped)}, når den pakkes ud).", "unzipped_size")
+        for info in parts:
+            too_large = info.file_size > limits.max_part_bytes
+            too_tight = info.file_size >= RATIO_FLOOR and info.file_size > limits.max_compression_ratio * max(
+                info.compress_size, 1)
+            if too_large or too_tight:
+                raise ImportRefused(f"Filen er for stor udpakket eller pakket usædvanligt tæt: delen "
+                                    f"»{info.filename}« fylder {_megabytes(info.file_size)}.", "part_size")

@@ -236,6 +236,12 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "document delaftale": reverse("documents:delaftale", kwargs=sub_kw),
         "document budgetark": reverse("documents:budget", kwargs=plan_kw),
         "document samlet plan": reverse("documents:samlet", kwargs=plan_kw),
+        # The Word files are written in the request from the documents' own context.
+        "word samarbejdsaftale": reverse("documents:samarbejdsaftale_docx", kwargs=plan_kw),
+        "word delaftale": reverse("documents:delaftale_docx", kwargs=sub_kw),
+        "word budgetark": reverse("documents:budget_docx", kwargs=plan_kw),
+        "word samlet plan": reverse("documents:samlet_docx", kwargs=plan_kw),
+        "word import": reverse("documents:word_import", kwargs=plan_kw),
         "budget download": reverse("budgets:download", kwargs=plan_kw),
         "budget upload preview": reverse("budgets:preview", kwargs={
             **plan_kw, "pk": PendingBudgetImport.objects.get(plan=plan).pk}),
@@ -342,6 +348,8 @@ MAX_QUERIES = {
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
     "contact": 10, "new contact": 8, "contact editor": 8,
     "document samarbejdsaftale": 15, "document delaftale": 30, "document budgetark": 12, "document samlet plan": 40,
+    "word samarbejdsaftale": 15, "word delaftale": 30, "word budgetark": 12, "word samlet plan": 40,
+    "word import": 8,
     "budget download": 12, "budget upload preview": 65, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,
     "indicator entry delaftale": 20, "indicator import": 8, "indicator export": 8,

@@ -229,6 +229,12 @@ def _urls(plan: Plan, kind: str) -> dict[str, str]:
     }
 
 
+def _docx_url(plan: Plan, kind: str, area_slug: str | None = None) -> str:
+    """The document's Word file (``word``): every LBF document but the økonomiopfølgning."""
+    kwargs = {"slug": plan.slug, **({"area": area_slug} if area_slug else {})}
+    return reverse(f"documents:{kind}_docx", kwargs=kwargs)
+
+
 # --- The four documents --------------------------------------------------------------------------
 
 def samarbejdsaftale_document(*, plan: Plan) -> Document:
@@ -236,6 +242,7 @@ def samarbejdsaftale_document(*, plan: Plan) -> Document:
     title = DOCUMENT_KINDS[SAMARBEJDSAFTALE]
     context = _base_context(plan, kind=SAMARBEJDSAFTALE, title=title, **_urls(plan, SAMARBEJDSAFTALE))
     context.update(_strategic_context(plan, _focus_areas(plan)))
+    context["docx_url"] = _docx_url(plan, SAMARBEJDSAFTALE)
     context["approval"] = _approval([context["agreement"]])
     return Document(SAMARBEJDSAFTALE, title, "documents/samarbejdsaftale.html", context,
                     f"{plan.slug}-strategisk-samarbejdsaftale.pdf")
@@ -259,6 +266,7 @@ def delaftale_document(*, plan: Plan, area_slug: str) -> Document:
         preview_url=reverse("documents:delaftale", kwargs=kwargs),
     )
     context["entry"] = entry
+    context["docx_url"] = _docx_url(plan, DELAFTALE, area_slug)
     context["approval"] = _approval([entry.sub_agreement])
     return Document(DELAFTALE, entry.title, "documents/delaftale.html", context,
                     f"{plan.slug}-delaftale-{area_slug}.pdf")
@@ -269,6 +277,7 @@ def budget_document(*, plan: Plan) -> Document:
     title = DOCUMENT_KINDS[BUDGET]
     context = _base_context(plan, kind=BUDGET, title=title, **_urls(plan, BUDGET))
     context.update(_budget_context(plan))
+    context["docx_url"] = _docx_url(plan, BUDGET)
     context["approval"] = _approval([context["budget_sheet"]["budget"]])
     return Document(BUDGET, title, "documents/budget.html", context, f"{plan.slug}-budgetark.pdf")
 
@@ -295,6 +304,7 @@ def samlet_document(*, plan: Plan) -> Document:
     context.update(_followup_context(plan, context["budget_sheet"]))
     context["entries"] = _delaftale_entries(plan, focus_areas)
     context["charts"] = _charts(plan)
+    context["docx_url"] = _docx_url(plan, SAMLET)
     budget = context["budget_sheet"]["budget"]
     context["approval"] = _approval([context["agreement"], *(entry.sub_agreement for entry in context["entries"]),
                                      *([budget] if budget is not None else [])])

@@ -35,7 +35,7 @@ from helhedsplan.approvals import services as approval_services
 from helhedsplan.approvals.models import Approval, BoardMeeting
 from helhedsplan.approvals.state import Document, document_state
 
-from . import builders, pdf
+from . import builders, pdf, word
 
 logger = logging.getLogger(__name__)
 
@@ -43,16 +43,18 @@ logger = logging.getLogger(__name__)
 ERROR_SECONDS = 60 * 60
 
 
+def _built(document: Document) -> builders.Document:
+    if isinstance(document, SubAgreement):
+        return builders.build_document(plan=document.plan, kind=builders.DELAFTALE,
+                                       area_slug=document.focus_area.slug)
+    if isinstance(document, Budget):
+        return builders.build_document(plan=document.plan, kind=builders.BUDGET)
+    return builders.build_document(plan=document.plan, kind=builders.SAMARBEJDSAFTALE)
+
+
 def document_html(document: Document) -> str:
     """Today's document as HTML (with the approval stamp when its content is approved)."""
-    if isinstance(document, SubAgreement):
-        built = builders.build_document(plan=document.plan, kind=builders.DELAFTALE,
-                                        area_slug=document.focus_area.slug)
-    elif isinstance(document, Budget):
-        built = builders.build_document(plan=document.plan, kind=builders.BUDGET)
-    else:
-        built = builders.build_document(plan=document.plan, kind=builders.SAMARBEJDSAFTALE)
-    return built.render_html()
+    return _built(document).render_html()
 
 
 def render_document_pdf(document: Document) -> bytes:
@@ -87,6 +89,21 @@ def faithful_html(approval: Approval) -> str | None:
     if revisions.tokens(approval.plan_id) != before:  # changed while it was being read
         return None
     return html
+
+
+def faithful_docx(approval: Approval) -> bytes | None:
+    """The approved document as a Word file, written from today's document while its content is still
+    exactly the approved content (read consistently, as ``faithful_html``); None otherwise."""
+    document = _approved_document(approval)
+    if document is None:
+        return None
+    before = revisions.tokens(approval.plan_id)
+    if not _still_approved(approval, document):
+        return None
+    content = word.render_docx(_built(document))
+    if revisions.tokens(approval.plan_id) != before:  # changed while it was being read
+        return None
+    return content
 
 
 def approval_pdf_possible(approval: Approval) -> bool:

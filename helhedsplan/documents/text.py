@@ -17,12 +17,13 @@ BULLET = re.compile(r"^[ \t]*[-•][ \t]+")
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def plain_text_to_html(text: str | None) -> SafeString:
-    """``"Intro:\\n- a\\n- b\\n\\nNext"`` → ``<p>Intro:</p><ul><li>a</li><li>b</li></ul><p>Next</p>``."""
+def text_blocks(text: str | None) -> list[tuple[bool, list[str]]]:
+    """Stored plain text as blocks: ``(is_bullet_list, lines)``; a paragraph's lines are its line breaks.
+    ``"Intro:\\n- a\\n- b\\n\\nNext"`` → ``[(False, ["Intro:"]), (True, ["a", "b"]), (False, ["Next"])]``."""
     if not text:
-        return mark_safe("")
+        return []
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    parts: list[str] = []
+    blocks: list[tuple[bool, list[str]]] = []
     for block in BLANK_LINE.split(text):
         # Consecutive lines of the same kind form one group: a paragraph or a bullet list.
         groups: list[tuple[bool, list[str]]] = []
@@ -38,9 +39,16 @@ def plain_text_to_html(text: str | None) -> SafeString:
                 groups[-1][1].append(line)
             else:
                 groups.append((is_bullet, [line]))
-        for is_bullet, lines in groups:
-            if is_bullet:
-                parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>")
-            else:
-                parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+        blocks.extend(groups)
+    return blocks
+
+
+def plain_text_to_html(text: str | None) -> SafeString:
+    """``"Intro:\\n- a\\n- b\\n\\nNext"`` → ``<p>Intro:</p><ul><li>a</li><li>b</li></ul><p>Next</p>``."""
+    parts: list[str] = []
+    for is_bullet, lines in text_blocks(text):
+        if is_bullet:
+            parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>")
+        else:
+            parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
     return mark_safe("".join(parts))

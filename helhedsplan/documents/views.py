@@ -1,24 +1,29 @@
-"""Document preview pages and PDF downloads. Thin: access via ``agreements.selectors``, data via ``builders``.
+"""Document preview pages, PDF and Word downloads. Thin: access via ``agreements.selectors``, data via ``builders``.
 
 The preview page is the document's own HTML (with its print stylesheet), so what the browser shows
 is what the PDF prints. A PDF address never renders: it hands out the rendered file of the document's
 current version, or answers "Dokumentet gøres klar …" while the worker makes it (``rendering``).
-Access is checked first, on every request.
+A Word address (.docx) writes the file in the request: it is text and tables only, built from the
+same context as the page, in a fixed number of queries. Access is checked first, on every request.
 """
 
+import base64
 from collections.abc import Callable
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from agreements import selectors
+from agreements import permissions, selectors
 from agreements.models import FocusArea, Plan
 from helhedsplan.storage import file_download
 
 from . import builders as documents
-from . import rendering
+from . import rendering, word, word_import
 from .builders import milepaelsplan_document
 
 #: A PDF address is read (GET, HEAD) and, after a failed render, asked to try again (POST).
@@ -85,6 +90,38 @@ def _title(plan: Plan, kind: str, area: str | None) -> str:
 def _pdf(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
     plan = selectors.get_plan_for_user(request.user, slug)
     return rendered_pdf(request, plan, rendering.document_name(kind, area), title=lambda: _title(plan, kind, area))
+
+
+def _docx(request: HttpRequest, slug: str, kind: str, area: str | None = None) -> HttpResponse:
+    document = _document(request, slug, kind, area)
+    response = HttpResponse(word.render_docx(document), content_type=word.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{word.docx_filename(document)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def samarbejdsaftale_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    return _docx(request, slug, documents.SAMARBEJDSAFTALE)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def delaftale_docx(request: HttpRequest, slug: str, area: str) -> HttpResponse:
+    return _docx(request, slug, documents.DELAFTALE, area)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def budget_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    return _docx(request, slug, documents.BUDGET)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def samlet_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    return _docx(request, slug, documents.SAMLET)
 
 
 @login_required
@@ -159,3 +196,51 @@ def milestone_document_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     plan = selectors.get_plan_access(request.user, slug).plan
     return rendered_pdf(request, plan, rendering.MILEPAELSPLAN, title=lambda: "Milepælsplan")
 
+
+
+# --- Word in: a delaftale written in LBF's template, previewed, created on confirm -------------------------
+
+#: A previewed file is carried to the confirmation signed, and only for this long.
+WORD_IMPORT_SECONDS = 60 * 60
+
+
+class WordFileForm(forms.Form):
+    file = forms.FileField(label="Delaftalen som Word-fil (.docx)")
+
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt="documents.word-import")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def word_import_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload → preview of what goes where (and what could not be placed) → confirm creates the kladde."""
+    plan = selectors.get_plan_for_user(request.user, slug)
+    permissions.require(request.user, permissions.EDIT_PLAN, plan)
+    form = WordFileForm(request.POST or None, request.FILES or None)
+    context: dict = {"plan": plan, "form": form, "errors": [], "result": None, "payload": ""}
+    if request.method == "POST":
+        content = None
+        if "payload" in request.POST:
+            try:
+                content = base64.b64decode(_signer().unsign(request.POST["payload"], max_age=WORD_IMPORT_SECONDS))
+            except signing.BadSignature:
+                context["errors"] = ["Forhåndsvisningen er for gammel. Indlæs filen igen."]
+        elif form.is_valid():
+            content = form.cleaned_data["file"].read()
+        if content is not None:
+            try:
+                result = word_import.read_delaftale(plan=plan, content=content)
+                context.update(result=result, errors=list(result.errors))
+                if not result.errors and "confirm" in request.POST:
+                    sub_agreement = word_import.delaftale_import(plan=plan, content=result)
+                    messages.success(request, f"{sub_agreement} er oprettet som kladde fra Word-filen.")
+                    return redirect(sub_agreement.get_absolute_url())
+                context["payload"] = _signer().sign(base64.b64encode(content).decode("ascii"))
+            except word_import.WordImportError as error:
+                context["errors"] = [str(error)]
+                context["payload"] = ""
+    status = 400 if request.method == "POST" and (context["errors"] or not (form.is_valid() or context["result"])) \
+        else 200
+    return render(request, "documents/word_import.html", context, status=status)

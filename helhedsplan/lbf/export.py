@@ -5,7 +5,9 @@
 
 Per plan, a folder ``<slug>/`` with
 - ``samarbejdsaftale.pdf|.json`` and ``delaftale-<n>-<område>.pdf|.json``: the approval snapshots' own
-  PDF (byte for byte what the bestyrelse approved) and JSON. With ``as_of`` each
+  PDF (byte for byte what the bestyrelse approved) and JSON; beside each PDF its ``.docx`` (and
+  ``budgetark.docx``) while the document is still exactly the approved content (a Word file is written
+  from the document as it is now, ``documents.services.faithful_docx``). With ``as_of`` each
   document is its latest snapshot approved on or before that date; drafts are never exported;
 - ``budgetark.xlsx`` (LBF layout), ``budgetark.pdf`` and ``budgetark.json``: the budgetark's current
   approved version (with ``as_of`` the one approved on or before that date), from its snapshot — never
@@ -66,7 +68,7 @@ from helhedsplan.approvals.models import Approval
 from helhedsplan.approvals.state import document_state
 from helhedsplan.documents import builders as documents
 from helhedsplan.documents import pdf
-from helhedsplan.documents.services import faithful_html
+from helhedsplan.documents.services import faithful_docx, faithful_html
 from helhedsplan.formatting import format_date
 from helhedsplan.notifications.models import Kind
 from helhedsplan.notifications.services import notify
@@ -390,6 +392,9 @@ def budget_files(content: PlanContent) -> dict[str, bytes]:
         html = approval.html or faithful_html(approval)
         if html:
             files["budgetark.pdf"] = pdf.render_pdf(html)
+    docx = faithful_docx(approval)
+    if docx is not None:
+        files["budgetark.docx"] = docx
     files["budgetark.json"] = json.dumps(approval.data, ensure_ascii=False, indent=2).encode("utf-8")
     return files
 
@@ -437,6 +442,8 @@ def readme_text(export: ExportPlan, *, exported_at: datetime, files_by_plan: dic
         "de godkendte delaftaler som data: én række pr. delaftale, aktivitet, indikator, part og",
         "medarbejderressource, med skabelonens feltnavne. Økonomiopfølgningen (pdf og xlsx) viser budget og",
         "registreret forbrug pr. udgiftspost og år på udtrækstidspunktet, i tusinde kr.",
+        "Ved siden af samarbejdsaftalens, delaftalernes og budgetarkets PDF ligger dokumentet også som Word-fil",
+        "(.docx) i LBF's skabelon, når dokumentet ikke er ændret siden godkendelsen; ellers kun som PDF.",
         "",
     ]
     for content in export.contents:
@@ -529,6 +536,9 @@ def built_archive(export: ExportPlan, *, progress: Progress | None = None,
                 for approval, stem in _numbered(content):
                     if approval.has_pdf:
                         add(f"{folder}/{stem}.pdf", approval.read_pdf())
+                    docx = faithful_docx(approval)
+                    if docx is not None:
+                        add(f"{folder}/{stem}.docx", docx)
                     add(f"{folder}/{stem}.json",
                         json.dumps(approval.data, ensure_ascii=False, indent=2).encode("utf-8"))
                     documents += 1

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from docx import Document as read_docx
 from openpyxl import load_workbook
 
 from agreements import services
@@ -276,3 +277,22 @@ def test_command_refuses_bad_input_with_a_danish_message(ws, tmp_path, args, mes
 def test_command_refuses_a_malformed_date(ws, tmp_path):
     with pytest.raises(CommandError, match="ikke en dato på formen ÅÅÅÅ-MM-DD"):
         call_command("export_lbf", "--as-of", "1/2/2023", "--output", str(tmp_path / "x.zip"))
+
+
+def test_word_files_beside_the_pdfs_only_while_the_document_is_the_approved_one(ws, tmp_path):
+    approve(ws, meeting=OLD_MEETING, strategic=True)
+    approve(ws, meeting=OLD_MEETING)
+    stem = f"{ws.plan.slug}/delaftale-1-{ws.sub_agreement.focus_area.slug}"
+    export_lbf(output=tmp_path / "a.zip", slugs=[ws.plan.slug])
+    archive = _zip(tmp_path / "a.zip")
+    assert {f"{stem}.pdf", f"{stem}.docx", f"{ws.plan.slug}/samarbejdsaftale.docx"} <= set(archive.namelist())
+    text = "\n".join(p.text for p in read_docx(io.BytesIO(archive.read(f"{stem}.docx"))).paragraphs)
+    assert "Bestyrelsen reviderer delaftalen årligt." in text
+    assert "Godkendt af bestyrelsen 1. marts 2023" in text
+    assert "Word-fil" in archive.read("README.txt").decode("utf-8")
+
+    _edit(ws.sub_agreement, revision="KLADDETEKST, som bestyrelsen ikke har set.")
+    export_lbf(output=tmp_path / "b.zip", slugs=[ws.plan.slug])
+    names = set(_zip(tmp_path / "b.zip").namelist())
+    assert f"{stem}.pdf" in names and f"{stem}.docx" not in names
+    assert f"{ws.plan.slug}/samarbejdsaftale.docx" in names

@@ -1,5 +1,5 @@
 """``manage.py render_pdf SLUG --document samarbejdsaftale|delaftale|budget|samlet|okonomiopfolgning [--area AREA]
---output FILE.pdf``"""
+--output FILE.pdf|FILE.docx``: a PDF, or a Word file when the output ends in .docx."""
 
 from pathlib import Path
 
@@ -7,18 +7,18 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agreements.models import Plan
 from helhedsplan.documents import builders as documents
-from helhedsplan.documents import pdf
+from helhedsplan.documents import pdf, word
 
 
 class Command(BaseCommand):
-    help = "Skriver et af helhedsplanens dokumenter som PDF."
+    help = "Skriver et af helhedsplanens dokumenter som PDF (eller som Word-fil, når filnavnet ender på .docx)."
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="Helhedsplanens kortnavn, f.eks. en-faelles-indsats")
         parser.add_argument("--document", required=True, choices=list(documents.DOCUMENT_KINDS),
                             help="Hvilket dokument")
         parser.add_argument("--area", help="Indsatsområdets kortnavn (kun for --document delaftale)")
-        parser.add_argument("--output", required=True, help="PDF-filen, der skal skrives")
+        parser.add_argument("--output", required=True, help="Filen, der skal skrives: .pdf eller .docx")
 
     def handle(self, *args, slug, document, area, output, **options):
         plan = Plan.objects.select_related("pulje", "administrating_organisation", "municipality") \
@@ -31,11 +31,15 @@ class Command(BaseCommand):
             raise CommandError(f"Angiv indsatsområdet med --area. Delaftaler i »{slug}«: {areas or 'ingen'}.")
         if document != documents.DELAFTALE and area:
             raise CommandError("--area kan kun bruges sammen med --document delaftale.")
+        as_word = output.lower().endswith(".docx")
+        if as_word and document not in word.WORD_KINDS:
+            raise CommandError(f"{documents.DOCUMENT_KINDS[document]} findes ikke som Word-fil. "
+                               f"Mulige: {', '.join(word.WORD_KINDS)}.")
         try:
             doc = documents.build_document(plan=plan, kind=document, area_slug=area)
         except documents.DocumentNotFound as error:
             raise CommandError(str(error)) from error
-        content = pdf.render_pdf(doc.render_html())
+        content = word.render_docx(doc) if as_word else pdf.render_pdf(doc.render_html())
         target = Path(output)
         try:
             target.write_bytes(content)
