@@ -53,24 +53,38 @@ def _lines(content: bytes) -> list[str]:
 
 @pytest.fixture(scope="module")
 def delaftaler(django_db_setup, django_db_blocker):
-    """[(name, html, extracted lines)] for every delaftale of every demo plan."""
+    """[(name, html, extracted lines)] for every delaftale of every demo plan, then each samarbejdsaftale."""
     rendered = []
     with django_db_blocker.unblock(), transaction.atomic():
-        for plan in Plan.objects.filter(slug__in=DEMO_PLAN_SLUGS).select_related("pulje"):
+        plans = list(Plan.objects.filter(slug__in=DEMO_PLAN_SLUGS).select_related("pulje"))
+        for plan in plans:
             for sub in plan.sub_agreements.select_related("focus_area"):
                 html = documents.delaftale_document(plan=plan, area_slug=sub.focus_area.slug).render_html()
                 rendered.append((f"{plan.slug}/{sub.focus_area.slug}", html, _lines(pdf.render_pdf(html))))
+        for plan in plans:
+            html = documents.samarbejdsaftale_document(plan=plan).render_html()
+            rendered.append((f"{plan.slug}/samarbejdsaftale", html, _lines(pdf.render_pdf(html))))
         transaction.set_rollback(True)
     return rendered
 
 
-def test_every_demo_delaftale_was_rendered(delaftaler):
-    assert len(delaftaler) == 9
+def test_every_demo_delaftale_and_samarbejdsaftale_was_rendered(delaftaler):
+    assert len(delaftaler) == 9 + 3
 
 
 def test_no_word_is_cut_without_a_hyphen(delaftaler):
     found = {name: unhyphenated_splits(lines, _words(html)) for name, html, lines in delaftaler}
     assert {name: splits for name, splits in found.items() if splits} == {}
+
+
+def test_no_number_is_separated_from_its_unit(delaftaler):
+    units = re.compile(r"^(?:%|kr\b|t\.\s?kr\b|mio\.|pct\.)")
+    separated = [f"{name}: {first[-20:]}|{second[:12]}" for name, _, lines in delaftaler
+                 for first, second in zip(lines, lines[1:], strict=False)
+                 if re.search(r"\d$", first.rstrip()) and units.match(second.lstrip())]
+    assert separated == []
+    joined = [html.count(f"\u00a0{unit}") for _, html, _ in delaftaler for unit in ("%", "kr.")]
+    assert sum(joined) > 20
 
 
 def test_narrow_columns_are_hyphenated(delaftaler):
