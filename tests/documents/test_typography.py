@@ -20,6 +20,7 @@ from agreements.demo import DEMO_PLAN_SLUGS
 from agreements.models import Plan
 from helhedsplan.documents import builders as documents
 from helhedsplan.documents import pdf
+from tests.factories.indicators import GoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,18 @@ def test_the_definition_finds_a_cut_word_and_accepts_hyphens_and_whole_words():
     assert unhyphenated_splits(["LBF Boligso", "ciale data"], vocabulary) == ["Boligso|ciale"]
     assert unhyphenated_splits(["LBF Boligso-", "ciale data"], vocabulary) == []
     assert unhyphenated_splits(["LBF Boligsociale", "data"], vocabulary) == []
+
+
+def test_an_empty_section_keeps_its_required_heading_but_prints_no_placeholder(plan_with_delaftale):
+    plan, sub = plan_with_delaftale
+    GoalFactory(plan=plan, text="Flere bliver tilknyttet arbejdsmarkedet")  # a goal without indicators
+    html = documents.samarbejdsaftale_document(plan=plan).render_html()
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", html))
+    for heading in ["Underskrifter", "1. Kort om boligområdet", "3. Organisering", "7. Lokal evaluering",
+                    "8. Revision af samarbejdsaftalen", "Flere bliver tilknyttet arbejdsmarkedet"]:
+        assert heading in text
+    for placeholder in ["Ikke udfyldt", "Ingen indikator", "Aftalens parter er ikke angivet"]:
+        assert placeholder not in text
+    assert '<table class="signatures">' not in html
+    delaftale = documents.delaftale_document(plan=plan, area_slug=sub.focus_area.slug).render_html()
+    assert "Revision af delaftalen" in delaftale and "Ikke udfyldt" not in delaftale
