@@ -4,6 +4,14 @@ import helhedsplan.validators
 from django.db import migrations, models
 
 
+def number_the_numberless(apps, schema_editor):
+    """Going back to one row per number: each afdeling without a number gets a unique stand-in."""
+    department_model = apps.get_model("agreements", "HousingDepartment")
+    for department in department_model.objects.filter(number=""):
+        department.number = f"uden-nr-{department.pk}"[:20]
+        department.save(update_fields=["number"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -29,4 +37,5 @@ class Migration(migrations.Migration):
             model_name='housingdepartment',
             constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('housing_area', 'organisation', 'number'), name='department_unique'),
         ),
+        migrations.RunPython(migrations.RunPython.noop, number_the_numberless),
     ]
