@@ -149,9 +149,10 @@ def load_plan(data: dict) -> Plan:
                                           description=item.get("description", ""), order=order)
         housing[item["name"]] = area
         for department in item.get("departments", []):
-            HousingDepartment.objects.get_or_create(
+            # Each listed afdeling is its own row, also several of one organisation without a number.
+            HousingDepartment.objects.create(
                 housing_area=area, organisation=_org(organisations, department["organisation"]),
-                number=str(department["number"]), defaults={"name": department.get("name", "")},
+                number=str(department["number"]), name=department.get("name", ""),
             )
 
     strategic = data.get("strategic_agreement") or {}

@@ -269,7 +269,7 @@ class HousingDepartment(models.Model):
                                      verbose_name="boligområde")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="departments",
                                      verbose_name="boligorganisation")
-    number = models.CharField("afdelingsnummer", max_length=20, validators=[no_control_characters])
+    number = models.CharField("afdelingsnummer", max_length=20, blank=True, validators=[no_control_characters])
     name = models.CharField("navn", max_length=200, blank=True, validators=[no_control_characters])
     history = HistoricalRecords()
 
@@ -278,13 +278,17 @@ class HousingDepartment(models.Model):
         verbose_name_plural = "boligafdelinger"
         ordering = ["housing_area", "organisation__name", "number"]
         constraints = [
+            # Only a numbered afdeling is unique: sources list several afdelinger of one
+            # organisation without a number (or with the number blacked out), each its own row.
             models.UniqueConstraint(fields=["housing_area", "organisation", "number"],
-                                    name="department_unique"),
+                                    condition=~models.Q(number=""), name="department_unique"),
         ]
 
     def __str__(self) -> str:
-        label = f"afd. {self.number}, {self.organisation}"
-        return f"{self.name} ({label})" if self.name else label
+        label = f"afd. {self.number}, {self.organisation}" if self.number else str(self.organisation)
+        if self.name:
+            return f"{self.name} ({label})"
+        return label if self.number else f"Afdeling uden navn ({label})"
 
 
 class DocumentStatus(models.TextChoices):

@@ -6,8 +6,13 @@ render the same everywhere.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+NO_BREAK_SPACE = "\u00a0"
+# A space between a number and the unit after it: kroner, thousands/millions of kroner, per cent.
+_NUMBER_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:t\.\s?kr\b|kr\b|mio\.|%|pct\.|procent\b))")
 
 MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
           "oktober", "november", "december"]
@@ -69,3 +74,10 @@ def format_date(value: date | None) -> str:
     if value is None:
         return ""
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+def keep_units_together(text: str) -> str:
+    """A no-break space between a number and its unit, so a line never ends between them:
+    ``39,0 %`` / ``2.609.000 kr.`` / ``450 t.kr.``. For a whole rendered document (formats above and
+    the plan's own text alike); other spaces are left alone."""
+    return _NUMBER_UNIT_SPACE.sub(NO_BREAK_SPACE, text)

@@ -50,6 +50,7 @@ from budgets.charts import followup_charts
 from budgets.models import Budget
 from budgets.selectors import budget_sheet, focus_area_economy
 from helhedsplan.approvals.state import document_state
+from helhedsplan.formatting import keep_units_together
 from indicators.charts import indicator_chart_svg
 from indicators.selectors import followup_table, goal_rows, subgoal_rows
 
@@ -115,8 +116,8 @@ class Document:
 
     def render_html(self) -> str:
         # The shipped font has no U+2010/U+2011 hyphen glyphs; print them as "-" rather than fall back
-        # to whatever font a machine happens to have.
-        return render_to_string(self.template_name, self.context).translate(HYPHENS)
+        # to whatever font a machine happens to have. A number and its unit stay on one line.
+        return keep_units_together(render_to_string(self.template_name, self.context).translate(HYPHENS))
 
 
 # --- Queries -------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Each domain app loads its own part (``agreements.demo``, ``budgets.demo``, ``ind
 demo plans then come with their documents and their budgetark (where the source has one) approved
 once, so "current delaftaler" and an LBF-udtræk of the demo data have content. Those approvals are
 recorded as given outside the system, by an inactive system user that cannot log in, dated one month
-after each plan started.
+after each plan started, or one month after the last year of the plan's invented follow-up values if
+that is later: a document approved before a value existed never shows it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from agreements import demo as agreement_demo
@@ -24,6 +26,8 @@ from helhedsplan.approvals import services as approval_services
 from helhedsplan.approvals.models import Approval
 from helhedsplan.documents.services import approval_fill_pdf
 from indicators import demo as indicator_demo
+from indicators.models import IndicatorValue
+from indicators.services import DEMO_SOURCE
 
 DEMO_APPROVER = "demo-bestyrelse"
 DEMO_REFERAT = "Referat af bestyrelsesmøde (demodata)"
@@ -54,7 +58,14 @@ def demo_approver():
 
 
 def demo_meeting_date(plan: Plan) -> date:
-    return min(plan.start_date + timedelta(days=30), plan.end_date, timezone.localdate())
+    """The demo approvals' meeting: a month into the plan, but after every year of invented values."""
+    meeting = plan.start_date + timedelta(days=30)
+    last_year = IndicatorValue.objects.filter(
+        Q(indicator__goal__plan=plan) | Q(indicator__sub_goal__sub_agreement__plan=plan), source=DEMO_SOURCE,
+    ).aggregate(last=Max("year"))["last"]
+    if last_year is not None:
+        meeting = max(meeting, date(last_year + 1, 1, 31))
+    return min(meeting, plan.end_date, timezone.localdate())
 
 
 @transaction.atomic

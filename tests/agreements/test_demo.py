@@ -5,9 +5,12 @@ import re
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Q
 
-from agreements.models import Activity, Clause, Contact, FocusArea, Plan, Pulje, SubAgreement
-from indicators.models import StandardGoal
+from agreements.models import Activity, Clause, Contact, FocusArea, HousingDepartment, Plan, Pulje, SubAgreement
+from helhedsplan.approvals.models import Approval
+from indicators.models import Indicator, IndicatorValue, StandardGoal
+from indicators.services import DEMO_SOURCE
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +116,69 @@ def test_reference_only_loads_no_demo_plans(db):
     assert Pulje.objects.count() == 3
     assert not Plan.objects.exists()
     assert not Clause.objects.exists()
+
+
+# What seed 002 lists under "Boligafdelinger ... med antal lejemål": 19 afdelinger, four of them with
+# number, name and organisation blacked out ("000 Xxxxxxxxxx, Xxxx").
+AMAGER_DEPARTMENTS = {"Boligforeningen 3B": 5, "Boligforeningen VIBO": 10, "DFB": 1, "Boligforeningen fsb": 2,
+                      "HAB": 1}
+# Names and a number the seed does not contain (they had been made up for the blacked-out afdelinger).
+INVENTED_DEPARTMENTS = {"Lerfosgade", "Skotlandsgade/Tingvej", "Liflandsgade", "Geislersgade"}
+# Slagelse (seed 001): the only delmål indicators marked "Monitorering (ingen mål)".
+SLAGELSE_MONITORING = ["Andel af børn, der skoleudsættes", "Trivselsundersøgelse i indskolingen"]
+
+
+def test_amager_has_all_19_afdelinger_of_the_seed(demo_data):
+    departments = HousingDepartment.objects.filter(housing_area__plan__slug="amager").select_related("organisation")
+    assert departments.count() == 19
+    by_organisation: dict[str, int] = {}
+    for department in departments:
+        by_organisation[department.organisation.name] = by_organisation.get(department.organisation.name, 0) + 1
+    assert by_organisation == AMAGER_DEPARTMENTS
+    assert sorted(d.number for d in departments if d.number) == ["111", "112", "113", "116", "140", "819"]
+    assert sum(1 for d in departments if not d.name and not d.number) == 4
+    assert not INVENTED_DEPARTMENTS & {d.name for d in departments}
+    urbanplanen = departments.filter(housing_area__name="Urbanplanen")
+    assert sorted(d.name for d in urbanplanen) == ["Dyvekevænget", "Remisevænget Nord", "Remisevænget Vest",
+                                                   "Remisevænget Øst"]
+
+
+def test_slagelse_still_has_its_nine_afdelinger(demo_data):
+    assert HousingDepartment.objects.filter(housing_area__plan__slug="en-faelles-indsats").count() == 9
+
+
+def test_amager_has_nothing_the_seed_does_not_say(demo_data):
+    plan = Plan.objects.get(slug="amager")
+    sub_goal_indicators = Indicator.objects.filter(sub_goal__sub_agreement__plan=plan)
+    assert sub_goal_indicators.count() >= 10
+    assert not sub_goal_indicators.filter(monitoring=True).exists()
+    assert not sub_goal_indicators.filter(kind=Indicator.Kind.ACTIVITY).exists()
+    activities = Activity.objects.filter(sub_agreement__plan=plan)
+    assert activities.count() == 9 and not activities.filter(municipal_cofinancing=True).exists()
+    education = plan.sub_agreements.get(focus_area__name="Uddannelse og livschancer")
+    assert sorted(education.parties.values_list("organisation__name", flat=True)) == [
+        "Amagerfælled Skole", "Borgercenter Børn og Unge Amager", "Børne- og Ungdomsforvaltningen",
+        "Dyvekeskolen", "Ældresagen"]
+    texts = [plan.strategic_agreement.section_1_area, *(a.content + a.locations for a in activities),
+             *(area.description for area in plan.housing_areas.all())]
+    for invented in ["Peder Lykke", "Lerfosgade, Vibo", "133 Skotlandsgade", "Holm Sørensen"]:
+        assert not any(invented in text for text in texts), invented
+
+
+def test_slagelse_monitoring_only_where_the_seed_says_so(demo_data):
+    monitored = Indicator.objects.filter(sub_goal__sub_agreement__plan__slug="en-faelles-indsats", monitoring=True)
+    assert sorted(text.split(" (")[0] for text in monitored.values_list("text", flat=True)) == SLAGELSE_MONITORING
+
+
+def test_demo_approvals_are_dated_after_every_invented_value(demo_data):
+    checked = 0
+    for plan in Plan.objects.filter(slug__in=EXPECTED):
+        years = IndicatorValue.objects.filter(
+            Q(indicator__goal__plan=plan) | Q(indicator__sub_goal__sub_agreement__plan=plan), source=DEMO_SOURCE,
+        ).values_list("year", flat=True)
+        approvals = Approval.objects.filter(plan=plan)
+        assert approvals.exists(), plan.slug
+        for approval in approvals:
+            assert all(approval.meeting_date.year > year for year in years), (plan.slug, approval.meeting_date)
+        checked += bool(years)
+    assert checked == 2

@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from agreements import services
-from agreements.models import StaffResource, SubAgreement
+from agreements.models import HousingDepartment, StaffResource, SubAgreement
 from tests.demo import without_demo
 from tests.factories.agreements import (
     FocusAreaFactory,
+    HousingAreaFactory,
+    OrganisationFactory,
     PlanFactory,
     PlanFocusAreaFactory,
     PuljeFactory,
@@ -98,3 +100,15 @@ def test_staff_resource_percent_above_100_is_refused_by_the_database():
 def test_plan_years_are_the_calendar_years_it_touches():
     plan = PlanFactory.build(start_date=date(2021, 10, 1), end_date=date(2025, 9, 30))
     assert plan.years == [2021, 2022, 2023, 2024, 2025]
+
+
+def test_afdelinger_without_a_number_are_each_their_own_row_but_a_number_is_unique():
+    area, organisation = HousingAreaFactory(), OrganisationFactory()
+    first = HousingDepartment.objects.create(housing_area=area, organisation=organisation, number="", name="A")
+    second = HousingDepartment.objects.create(housing_area=area, organisation=organisation, number="", name="")
+    second.full_clean()
+    assert area.departments.count() == 2 and first.pk != second.pk
+    assert str(second) == f"Afdeling uden navn ({organisation})"
+    HousingDepartment.objects.create(housing_area=area, organisation=organisation, number="12")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HousingDepartment.objects.create(housing_area=area, organisation=organisation, number="12")

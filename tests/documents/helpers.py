@@ -42,6 +42,9 @@ GUIDANCE = [
 ]
 
 
+HYPHENATED_LINE_END = re.compile(r"(?<=[a-zæøå])-\n(?=[a-zæøå])")
+
+
 def normalize(text: str) -> str:
     return " ".join(text.split())
 
@@ -49,7 +52,12 @@ def normalize(text: str) -> str:
 def pdf_pages(content: bytes) -> list[str]:
     """The text of each page, whitespace normalised."""
     reader = PdfReader(io.BytesIO(content))
-    return [normalize(page.extract_text() or "") for page in reader.pages]
+    return [normalize(dehyphenate(page.extract_text() or "")) for page in reader.pages]
+
+
+def dehyphenate(text: str) -> str:
+    """Words the PDF hyphenated at a line end (a narrow table column), read back whole: "skole-\\nparate"."""
+    return HYPHENATED_LINE_END.sub("", text)
 
 
 def pdf_fonts(content: bytes) -> set[str]:

@@ -40,7 +40,7 @@ def plan():
 def test_the_document_shows_budget_against_forbrug(plan):
     html = documents.build_document(plan=plan, kind=documents.OKONOMIOPFOLGNING).render_html()
     for text in ("Økonomiopfølgning: budget og forbrug", "Budget og forbrug 2022", "Akkumuleret 2022–2022",
-                 "125,5", "-25,5", "125,5 %", "Realiseret lokal medfinansiering", "14,6 %",  # 30 / 205,5
+                 "125,5", "-25,5", "125,5\u00a0%", "Realiseret lokal medfinansiering", "14,6\u00a0%",  # 30 / 205,5
                  "Udgiftsposten »Økonomistyring«", "<svg", "tusinde kr."):
         assert text in html, text
     assert 'class="watermark"' not in html, "a report for the bestyrelse, not a draft to approve"

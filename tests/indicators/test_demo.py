@@ -155,6 +155,13 @@ def test_demo_values_are_marked_and_all_found(demo_data):
         assert all(v.note.startswith("Demodata") for v in values)
 
 
-def test_demo_plans_have_no_indicator_findings(demo_data):
+# Delmål indicators for which the source sets neither a target nor "Monitorering (ingen mål)".
+WITHOUT_TARGET_IN_THE_SOURCE = {"en-faelles-indsats": 5, "amager": 10, "bispebjerg-udsatte-grupper": 0}
+
+
+def test_demo_plans_have_only_the_findings_their_sources_call_for(demo_data):
     for plan in Plan.objects.all():
-        assert checks.plan_findings(plan) == [], plan.slug
+        findings = checks.plan_findings(plan)
+        assert {finding.code for finding in findings} <= {"indicator_without_target"}, plan.slug
+        assert all(finding.obj.sub_goal_id for finding in findings), plan.slug
+        assert len(findings) == WITHOUT_TARGET_IN_THE_SOURCE[plan.slug], plan.slug

@@ -86,7 +86,7 @@ def test_export_of_the_demo_plans_holds_exactly_the_current_approved_documents(d
     assert document_pdfs == {n[:-5] + ".pdf" for n in expected_json}
     assert summary.documents == Approval.objects.count()
     readme = archive.read("README.txt").decode("utf-8")
-    assert "Udtrukket:" in readme and "godkendt på bestyrelsesmødet 31. januar 2022" in readme
+    assert "Udtrukket:" in readme and "godkendt på bestyrelsesmødet 31. januar 2025" in readme
 
 
 def _stem(names: set[str], slug: str, approval: Approval) -> str:
