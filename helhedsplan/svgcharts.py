@@ -12,6 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree
 
+from pygal.etree import etree as pygal_etree
+
+# pygal builds its SVG with lxml when lxml is installed (python-docx brings it) and with the standard
+# library otherwise; the two serialise differently (lxml declares the unused xlink namespace). Charts
+# are built with the standard library always, so they are the same on every machine.
+pygal_etree.to_etree()
+
 #: pygal CSS template used instead of pygal's style.css and graph.css (see the file).
 CHART_CSS = Path(__file__).resolve().with_name("chart.css")
 #: What pygal adds for its tooltip script only: the data of each point and the (hidden) tooltip box.
