@@ -7,6 +7,8 @@ import re
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory, modelformset_factory
 
+from helhedsplan.validators import no_control_characters
+
 from .models import (
     Activity,
     AgreementParty,
@@ -230,7 +232,7 @@ def changed_rows(formset) -> ChildChanges:
 
 class ApprovalForm(forms.Form):
     meeting_date = forms.DateField(label="Dato for bestyrelsesmødet", widget=DateInput())
-    referat = forms.CharField(label="Referat (reference)", max_length=300,
+    referat = forms.CharField(label="Referat (reference)", max_length=300, validators=[no_control_characters],
                               help_text="F.eks. »Referat af bestyrelsesmøde 12. marts, punkt 4«.")
     version = forms.IntegerField(widget=forms.HiddenInput)
 

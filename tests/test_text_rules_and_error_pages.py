@@ -63,3 +63,66 @@ def test_error_pages_are_danish(view, exception, status, heading):
     assert response.status_code == status
     body = response.content.decode()
     assert f"<h1>{heading}</h1>" in body and 'lang="da"' in body and "Server Error" not in body
+
+
+# Fields the software writes itself (hashes, keys, rendered e-mails, titles copied from a document); no
+# person types into them, so they need no text rules.
+WRITTEN_BY_THE_SOFTWARE = {
+    "approvals.Approval.title", "approvals.Approval.content_hash", "approvals.Approval.approved_by_name",
+    "approvals.Approval.html",
+    "notifications.Notification.event_key", "notifications.Notification.url",
+    "notifications.Notification.subject", "notifications.Notification.body_text",
+    "notifications.Notification.body_html", "notifications.Notification.last_error",
+    "documents.RenderedDocument.document", "documents.RenderedDocument.key", "documents.RenderedDocument.filename",
+    "documents.RenderedDocument.error", "documents.RenderedDocument.task_id",
+    "lbf.LbfExport.current_step", "lbf.LbfExport.error", "lbf.LbfExport.task_id",
+}
+
+
+def _free_text_fields():
+    from django.apps import apps
+    from django.db import models
+
+    for model in apps.get_models():
+        module = model.__module__
+        if not module.startswith(("agreements.", "budgets.", "indicators.", "helhedsplan.")):
+            continue
+        if model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.get_fields():
+            if (not isinstance(field, (models.CharField, models.TextField)) or field.choices
+                    or isinstance(field, (models.EmailField, models.URLField, models.SlugField))
+                    or not field.editable):
+                continue
+            name = f"{model._meta.app_label}.{model.__name__}.{field.name}"
+            if name not in WRITTEN_BY_THE_SOFTWARE:
+                yield name, field
+
+
+def test_every_free_text_field_refuses_control_characters_and_is_bounded():
+    from django.db import models
+
+    missing = []
+    for name, field in _free_text_fields():
+        if no_control_characters not in field.validators:
+            missing.append(f"{name}: styretegn")
+        if isinstance(field, models.TextField) and not field.max_length:
+            missing.append(f"{name}: længde")
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_meeting_referat_with_a_control_character_is_refused_and_nothing_changes(client):
+    from helhedsplan.approvals.models import BoardMeeting
+    from tests.factories.agreements import PlanFactory, PlanMembershipFactory, UserFactory
+
+    plan = PlanFactory()
+    user = UserFactory()
+    PlanMembershipFactory(plan=plan, user=user, role="sekretariat")
+    client.force_login(user)
+    response = client.post(f"/planer/{plan.slug}/bestyrelsesmoeder/nyt/",
+                           {"date": "2026-11-02", "place": "Fælleshuset", "referat": "Pkt. 4\x0b godkendt"})
+    assert response.status_code == 200
+    assert "styretegn" in response.content.decode()
+    assert "Fælleshuset" in response.content.decode()
+    assert not BoardMeeting.objects.exists()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from helhedsplan.validators import no_control_characters
+
 LOGIN_NAME_MAX_LENGTH = 254  # an e-mail address may be longer than a username
 
 
@@ -21,10 +23,10 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(label="Fornavn", max_length=150)
-    last_name = forms.CharField(label="Efternavn", max_length=150)
+    first_name = forms.CharField(label="Fornavn", max_length=150, validators=[no_control_characters])
+    last_name = forms.CharField(label="Efternavn", max_length=150, validators=[no_control_characters])
     email = forms.EmailField(label="E-mail", help_text="Bruges til at logge ind og til beskeder fra Helhedsplan.")
-    phone = forms.CharField(label="Telefon", max_length=40, required=False)
+    phone = forms.CharField(label="Telefon", max_length=40, required=False, validators=[no_control_characters])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

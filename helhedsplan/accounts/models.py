@@ -6,13 +6,15 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from helhedsplan.validators import no_control_characters
+
 
 class Profile(models.Model):
     """One per user, created the first time it is needed (``selectors.profile_for``)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile",
                                 verbose_name="bruger")
-    phone = models.CharField("telefon", max_length=40, blank=True)
+    phone = models.CharField("telefon", max_length=40, blank=True, validators=[no_control_characters])
     history = HistoricalRecords()
 
     class Meta:

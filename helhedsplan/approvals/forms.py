@@ -6,6 +6,7 @@ from django import forms
 
 from agreements.forms import DateInput
 from agreements.models import StrategicAgreement, SubAgreement
+from helhedsplan.validators import DOCUMENT_TEXT_LIMIT, no_control_characters
 
 from .models import BoardMeeting
 from .selectors import AgendaRow, DocumentRow
@@ -49,7 +50,8 @@ class AgendaApprovalForm(forms.Form):
     """The bestyrelse approves the agenda's documents: the referat, and the version of each document the
     approver saw (hidden)."""
 
-    referat = forms.CharField(label="Referat", widget=forms.Textarea(attrs={"rows": 6}), max_length=20000,
+    referat = forms.CharField(label="Referat", widget=forms.Textarea(attrs={"rows": 6}),
+                              max_length=DOCUMENT_TEXT_LIMIT, validators=[no_control_characters],
                               help_text="Bestyrelsens beslutning om dokumenterne; gemmes som mødets referat og "
                                         "med hver godkendelse.")
 

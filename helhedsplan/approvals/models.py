@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from agreements.models import FocusArea, Plan, StrategicAgreement, SubAgreement
 from budgets.models import Budget
 from helhedsplan.formatting import format_date
+from helhedsplan.validators import DOCUMENT_TEXT_LIMIT, no_control_characters, text_rules
 
 
 class BoardMeeting(models.Model):
@@ -26,8 +27,9 @@ class BoardMeeting(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="board_meetings",
                              verbose_name="helhedsplan")
     date = models.DateField("dato")
-    place = models.CharField("sted", max_length=300)
-    referat = models.TextField("referat", blank=True, help_text="Udfyldes på eller efter mødet.")
+    place = models.CharField("sted", max_length=300, validators=[no_control_characters])
+    referat = models.TextField("referat", blank=True, help_text="Udfyldes på eller efter mødet.",
+                               **text_rules(DOCUMENT_TEXT_LIMIT))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="oprettet af")
     created_at = models.DateTimeField("oprettet", default=timezone.now, editable=False)
@@ -124,7 +126,7 @@ class Approval(models.Model):
     meeting_date = models.DateField("dato for bestyrelsesmødet")
     # A reference (»Referat af bestyrelsesmøde, pkt. 4«), or the whole referat of the meeting the
     # approval was recorded from.
-    referat = models.TextField("referat")
+    referat = models.TextField("referat", **text_rules(DOCUMENT_TEXT_LIMIT))
     approved_at = models.DateTimeField("godkendelsesdato", default=timezone.now)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="godkendt af")

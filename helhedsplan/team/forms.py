@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from agreements.models import PlanMembership
+from helhedsplan.validators import no_control_characters
 
 
 class InvitationForm(forms.Form):
@@ -21,8 +22,8 @@ class InvitationForm(forms.Form):
 class NewMemberForm(forms.Form):
     """A person without a user chooses their name and password."""
 
-    first_name = forms.CharField(label="Fornavn", max_length=150)
-    last_name = forms.CharField(label="Efternavn", max_length=150)
+    first_name = forms.CharField(label="Fornavn", max_length=150, validators=[no_control_characters])
+    last_name = forms.CharField(label="Efternavn", max_length=150, validators=[no_control_characters])
     password1 = forms.CharField(label="Adgangskode", strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label="Gentag adgangskoden", strip=False,

@@ -245,3 +245,16 @@ def test_a_board_member_of_another_plan_cannot_see_or_approve_the_meeting(client
     other_url = reverse("agreements:meeting_detail", kwargs={"slug": ws.other_plan.slug, "pk": meeting.pk})
     assert client.get(other_url).status_code == 404
     assert not Approval.objects.filter(plan=ws.plan).exists()
+
+
+def test_a_referat_with_a_control_character_approves_nothing_and_says_why(client, ws):
+    meeting = _meeting_with_agenda(ws)
+    approvals_before = Approval.objects.count()
+    client.force_login(ws.board)
+    items = meeting.agenda_items.all()
+    data = {"referat": "Pkt. 3:\x0c godkendt", **{f"version_{item.pk}": item.document.version for item in items}}
+    response = client.post(_url("meeting_approve", ws, pk=meeting.pk), data, follow=True)
+    assert "Intet er godkendt" in response.content.decode() and "styretegn" in response.content.decode()
+    assert Approval.objects.count() == approvals_before
+    meeting.refresh_from_db()
+    assert meeting.referat == ""

@@ -93,7 +93,10 @@ def meeting_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = _meeting(access, pk)
     form = AgendaApprovalForm(request.POST, rows=meeting_selectors.meeting_agenda(meeting))
     if not form.is_valid():
-        messages.error(request, "Intet er godkendt: skriv mødets referat, før dokumenterne godkendes.")
+        problems = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, "Intet er godkendt: skriv mødets referat, før dokumenterne godkendes."
+                       if "referat" in form.errors and not form.data.get("referat", "").strip()
+                       else f"Intet er godkendt: {problems}")
         return redirect(meeting.get_absolute_url())
     try:
         approvals = document_services.meeting_approve_agenda(
