@@ -5,7 +5,9 @@ Files (built here; the size bounds themselves are measured by ``bench_imports``)
 - a damaged zip inside the sheet: a valid value table whose sheet's packed bytes are broken half-way;
 - raw control characters (NUL, bell) in the sheet's XML;
 - a comma-separated csv of 9,000 rows whose second row holds an unquoted decimal comma (indicator
-  import only: the budget paths take .xlsx only, the admin's csv is the same reader).
+  import only: the budget paths take .xlsx only, the admin's csv is the same reader);
+- a value table of 9,999 rows, just within the row limit, every row naming an indicator the plan does
+  not have (indicator import and the admin's import: each row is looked up, at most 50 are listed).
 
 Each run is a child process of ``bench_imports`` (the same paths, database and peak-memory measure).
 Target: refused in under 2 s and under 200 MB peak, with a Danish message.
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from .bench_imports import (
     MAX_PEAK_MB,
+    BUDGET_PATHS,
     MAX_SECONDS,
     PATHS,
     _environment,
@@ -84,16 +87,21 @@ def run() -> list[Figure]:
         files = {"zip bomb (200 MB of zeros)": folder / "bomb.xlsx",
                  "damaged zip inside the sheet": folder / "damaged.xlsx",
                  "raw NUL in the sheet": folder / "nul.xlsx",
-                 "comma csv, decimal comma": folder / "comma.csv"}
+                 "comma csv, decimal comma": folder / "comma.csv",
+                 "9,999 rows, every row wrong": folder / "every-row-wrong.xlsx"}
         _zip_bomb(table, files["zip bomb (200 MB of zeros)"])
         _damaged(table, files["damaged zip inside the sheet"])
         _control_characters(table, files["raw NUL in the sheet"])
         _comma_csv(files["comma csv, decimal comma"], facts)
+        _with_sheet(files["9,999 rows, every row wrong"],
+                    _value_rows(9_999, facts["plan"], facts["area"], "Ingen indikator har dette navn"))
 
         figures = []
         for path_name in PATHS:
             for label, file in files.items():
                 if file.suffix == ".csv" and path_name != "indicator import":
+                    continue
+                if file.name == "every-row-wrong.xlsx" and path_name in BUDGET_PATHS:
                     continue
                 line, wall = _run_child(env, "run", path_name, str(file))
                 result = json.loads(line)

@@ -200,9 +200,15 @@ def _replace_footnotes(budget: Budget, content: BudgetContent, *, user, reason: 
 
 @transaction.atomic
 def budget_footnotes_replace(*, plan: Plan, footnotes: tuple[FootnoteData, ...],
-                             user: AbstractBaseUser | None = None) -> None:
-    """Make the budget's footnote block exactly ``footnotes`` (in that order); lines are untouched."""
+                             user: AbstractBaseUser | None = None, expected_version: int | None = None) -> None:
+    """Make the budget's footnote block exactly ``footnotes`` (in that order); lines are untouched.
+
+    ``expected_version`` is the budget version the editor opened (1 for a plan without a budget); a
+    budget changed since refuses the save with ``agreements.services.VersionConflict``.
+    """
     budget = budget_get_or_create(plan=plan)
+    if expected_version is not None:
+        claim_version(budget, expected_version)
     numbers = [note.number for note in footnotes]
     if len(set(numbers)) != len(numbers):
         raise ValidationError("Et fodnotenummer står to gange.")
@@ -330,8 +336,15 @@ def _delete_abandoned_files(*, now: datetime) -> None:
 
 
 @transaction.atomic
-def budget_line_save(*, line: BudgetLine, user: AbstractBaseUser | None = None) -> BudgetLine:
-    """Create or update one line (from the budget page's form); validated, with history."""
+def budget_line_save(*, line: BudgetLine, user: AbstractBaseUser | None = None,
+                     expected_version: int | None = None) -> BudgetLine:
+    """Create or update one line (from the budget page's form); validated, with history.
+
+    ``expected_version`` is the budget version the form was opened with; a budget changed since (any
+    line, footnote or import) refuses the save with ``agreements.services.VersionConflict``.
+    """
+    if expected_version is not None:
+        claim_version(line.budget, expected_version)
     line.full_clean()
     line._history_user = user
     line.save()

@@ -188,18 +188,39 @@ def line_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRes
         line = get_object_or_404(BudgetLine.objects.select_related("budget", "focus_area"), pk=pk, budget__plan=plan)
     form_class: type[BudgetLineForm] = budget_line_form_class(plan, years=years_of(line))
     form = form_class(request.POST or None, instance=line)
+    version = _opened_version(request, line.budget if line.budget_id else None)
     if request.method == "POST":
         with transaction.atomic():
             if line.budget_id is None:
                 line.budget = services.budget_get_or_create(plan=plan)
                 form.instance.budget = line.budget
             if form.is_valid():
-                saved = services.budget_line_save(line=form.save(commit=False), user=request.user)
-                form.save_m2m()
-                messages.success(request, f"Udgiftsposten »{saved.name}« er gemt.")
-                return redirect(reverse("budgets:sheet", args=[plan.slug]) + f"#linje-{saved.pk}")
+                try:
+                    saved = services.budget_line_save(line=form.save(commit=False), user=request.user,
+                                                      expected_version=version)
+                except VersionConflict as exc:
+                    form.add_error(None, _conflict_message(exc))
+                    version = exc.current or version
+                else:
+                    form.save_m2m()
+                    messages.success(request, f"Udgiftsposten »{saved.name}« er gemt.")
+                    return redirect(reverse("budgets:sheet", args=[plan.slug]) + f"#linje-{saved.pk}")
             transaction.set_rollback(True)
-    return render(request, "budgets/line_form.html", {"plan": plan, "form": form, "line": line})
+    return render(request, "budgets/line_form.html", {"plan": plan, "form": form, "line": line,
+                                                      "budget_version": version})
+
+
+def _opened_version(request: HttpRequest, budget: Budget | None) -> int:
+    """The budget version a form was opened with: sent back with the form, or the current one."""
+    posted = request.POST.get("budget_version", "") if request.method == "POST" else ""
+    if posted.isdecimal():
+        return int(posted)
+    return budget.version if budget is not None else 1
+
+
+def _conflict_message(exc: VersionConflict) -> str:
+    return (f"{exc} Se budgetarket i en anden fane; gemmer du igen, overskriver du den andens ændringer "
+            "med det, der står her.")
 
 
 @login_required
@@ -225,11 +246,18 @@ def footnotes(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _editable_plan(request, slug)
     current = budget_content(plan).footnotes
     form = BudgetFootnotesForm(request.POST or None, initial={"text": footnotes_as_text(current)})
+    version = _opened_version(request, get_budget(plan))
     if request.method == "POST" and form.is_valid():
-        services.budget_footnotes_replace(plan=plan, footnotes=form.cleaned_data["text"], user=request.user)
-        messages.success(request, "Fodnoterne er gemt.")
-        return redirect("budgets:sheet", slug=plan.slug)
-    return render(request, "budgets/footnotes.html", {"plan": plan, "form": form})
+        try:
+            services.budget_footnotes_replace(plan=plan, footnotes=form.cleaned_data["text"], user=request.user,
+                                              expected_version=version)
+        except VersionConflict as exc:
+            form.add_error(None, _conflict_message(exc))
+            version = exc.current or version
+        else:
+            messages.success(request, "Fodnoterne er gemt.")
+            return redirect("budgets:sheet", slug=plan.slug)
+    return render(request, "budgets/footnotes.html", {"plan": plan, "form": form, "budget_version": version})
 
 
 # --- The section grid ------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, HTML, JSON, TSV, XLSX
 from import_export.forms import ImportForm
-from import_export.results import Error, Result
+from import_export.results import Error, Result, RowResult
 from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget, Widget
 
 from .formatting import format_number
@@ -99,6 +99,7 @@ class AllOrNothingResource(resources.ModelResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self._failing_rows = self._unchecked_rows = 0
         model = self._meta.model
         for field in self.fields.values():
             if type(field.widget) is not Widget or not field.attribute:
@@ -123,22 +124,45 @@ class AllOrNothingResource(resources.ModelResource):
             raise ValidationError(errors)
         super().before_import_row(row, **kwargs)
 
+    def import_row(self, row, instance_loader, **kwargs) -> RowResult:
+        """Rows after the first ``MAX_LISTED_PROBLEMS`` failing ones are not checked: nothing will be
+        written anyway, the page lists no more than these, and a file of thousands of bad rows is
+        refused as fast as one of fifty."""
+        if self._failing_rows >= MAX_LISTED_PROBLEMS:
+            self._unchecked_rows += 1
+            skipped = self.get_row_result_class()()
+            skipped.import_type = RowResult.IMPORT_TYPE_SKIP
+            return skipped
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.errors or row_result.validation_error:
+            self._failing_rows += 1
+        return row_result
+
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
                     collect_failed_rows=False, rollback_on_validation_errors=True, **kwargs):
+        self._failing_rows = self._unchecked_rows = 0
         result = super().import_data(
             dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True,
             collect_failed_rows=collect_failed_rows,
             rollback_on_validation_errors=rollback_on_validation_errors, **kwargs,
         )
-        return cap_listed_rows(result)
+        result = cap_listed_rows(result)
+        if self._unchecked_rows:
+            result.base_errors.append(Error(MoreFailingRows(self._unchecked_rows, checked=False)))
+        return result
 
 
 class MoreFailingRows(Exception):
-    """Stands last among an import result's errors for the failing rows that are not listed."""
+    """Stands last among an import result's errors for the failing rows that are not listed, or (with
+    ``checked=False``) for the rows not checked after the import stopped at too many failing ones."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, *, checked: bool = True) -> None:
         self.count = count
-        super().__init__(f"… og {format_number(count)} flere rækker med fejl.")
+        rows = "række" if count == 1 else "rækker"
+        super().__init__(
+            f"… og {format_number(count)} flere rækker med fejl." if checked else
+            f"… og {format_number(count)} {rows} mere, som ikke er kontrolleret: importen stopper efter "
+            f"{MAX_LISTED_PROBLEMS} rækker med fejl. Ret dem, og indlæs filen igen.")
 
 
 def cap_listed_rows(result: Result, limit: int = MAX_LISTED_PROBLEMS) -> Result:

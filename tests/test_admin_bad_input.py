@@ -122,7 +122,7 @@ def test_at_most_fifty_failing_rows_are_listed(client, staff_user, context):
     client.force_login(staff_user)
     response = post_import(client, "contact", "xlsx", "c.xlsx", data)
     text = page_text(response)
-    assert "… og 70 flere rækker med fejl." in text
+    assert "… og 70 rækker mere, som ikke er kontrolleret: importen stopper efter 50 rækker med fejl." in text
     assert text.count("Ukendt organisation »Findes ikke«.") == 50
     assert response.context.get("confirm_form") is None
     assert not Contact.objects.filter(name__startswith="Person").exists()

@@ -241,3 +241,48 @@ def test_edit_the_footnote_block(client, secretariat, small_plan):
         ("1", "Første."), ("3", "Tredje,\nover to linjer."), ("4", "Fjerde.")]
     bad = client.post(url("footnotes", small_plan), {"text": "uden nummer\n1) a"})
     assert "Linje 1: en fodnote begynder med sit nummer" in bad.content.decode()
+
+
+def _opened_version(page) -> int:
+    import re
+
+    return int(re.search(r'name="budget_version" value="(\d+)"', page.content.decode()).group(1))
+
+
+def test_a_line_saved_over_a_newer_budget_is_refused_keeping_what_was_typed(client, secretariat, small_plan):
+    client.force_login(secretariat)
+    line = small_plan.budget.lines.get(name="Fritidsjob")
+    opened = _opened_version(client.get(url("line_edit", small_plan, line.pk)))
+    # Somebody else changes another line of the budget meanwhile.
+    other = small_plan.budget.lines.get(name="Aktivitetsmidler")
+    client.post(url("footnotes", small_plan), {"text": "1) Ny fodnote.", "budget_version": opened})
+    data = {"placement": "tvaergaaende", "name": "Fritidsjob (rettet)", "footnote": "", "description": "",
+            "amount_2022": "7", "lbf": "7", "bo_cash": "0", "bo_hours": "0", "kom_cash": "0", "kom_hours": "0",
+            "other": "0", "budget_version": opened}
+    response = client.post(url("line_edit", small_plan, line.pk), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Budgettet er blevet ændret af en anden" in body and 'value="Fritidsjob (rettet)"' in body
+    line.refresh_from_db()
+    assert line.name == "Fritidsjob"
+    # Saving again with the version the conflict showed is a deliberate overwrite.
+    data["budget_version"] = _opened_version(response)
+    assert client.post(url("line_edit", small_plan, line.pk), data).status_code == 302
+    line.refresh_from_db()
+    assert line.name == "Fritidsjob (rettet)" and other.pk != line.pk
+
+
+def test_footnotes_saved_over_a_newer_budget_are_refused(client, secretariat, small_plan):
+    client.force_login(secretariat)
+    opened = _opened_version(client.get(url("footnotes", small_plan)))
+    before = budget_content(small_plan).footnotes
+    line = small_plan.budget.lines.get(name="Fritidsjob")
+    data = {"placement": "tvaergaaende", "name": "Fritidsjob", "footnote": "", "description": "",
+            "amount_2022": "7", "lbf": "7", "bo_cash": "0", "bo_hours": "0", "kom_cash": "0", "kom_hours": "0",
+            "other": "0", "budget_version": opened}
+    assert client.post(url("line_edit", small_plan, line.pk), data).status_code == 302
+    response = client.post(url("footnotes", small_plan), {"text": "1) Min fodnote.", "budget_version": opened})
+    assert response.status_code == 200
+    assert "Budgettet er blevet ændret af en anden" in response.content.decode()
+    assert "1) Min fodnote." in response.content.decode()
+    assert budget_content(small_plan).footnotes == before
