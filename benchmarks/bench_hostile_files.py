@@ -94,7 +94,8 @@ def run() -> list[Figure]:
         _control_characters(table, files["raw NUL in the sheet"])
         _comma_csv(files["comma csv, decimal comma"], facts)
         _with_sheet(files["9,999 rows, every row wrong"],
-                    _value_rows(9_999, facts["plan"], facts["area"], "Ingen indikator har dette navn"))
+                    _value_rows(9_999, facts["plan"], facts["area"], "Ingen indikator har dette navn"),
+                    dimension="A1:F10000")  # as Excel writes it
 
         figures = []
         for path_name in PATHS:
