@@ -23,8 +23,8 @@ import zipfile
 from pathlib import Path
 
 from .bench_imports import (
-    MAX_PEAK_MB,
     BUDGET_PATHS,
+    MAX_PEAK_MB,
     MAX_SECONDS,
     PATHS,
     _environment,
@@ -108,7 +108,8 @@ def run() -> list[Figure]:
                 result = json.loads(line)
                 seconds, peak = result["seconds"], result["peak_mb"]
                 ok = result["outcome"].startswith("refused") and seconds < MAX_SECONDS and peak < MAX_PEAK_MB
-                raw = (f"{file.stat().st_size / 1024:.0f} kB; {result['outcome'][:140]}; peak {peak:.0f} MB "
+                raw = (f"{file.stat().st_size / 1024:.0f} kB; {result['outcome'][:140]}; CPU "
+                       f"{result['cpu_seconds']:.2f} s; peak {peak:.0f} MB "
                        f"(before the import {result['base_mb']:.0f} MB); child process {wall:.1f} s")
                 figures.append(Figure(f"Hostile file {path_name}, {label}", seconds,
                                       f"refused < {MAX_SECONDS:g} s, < {MAX_PEAK_MB} MB", ok, raw, unit=" s"))
