@@ -539,9 +539,11 @@ def _read_samarbejdsaftale(plan: Plan, document) -> SamarbejdsaftaleImport:
         if isinstance(block, Table):
             rows = _rows(block)
             first = [_label(cell) for cell in rows[0]] if rows else []
-            if first[:3] == word.SIGNATURE_HEADER or first[:2] == word.HOUSING_HEADER or \
-                    [cell.casefold() for cell in first[:2]] == ["mål", "indikator"]:
-                tables.setdefault(first[0], []).append(rows)
+            kind = ("signatures" if first[:3] == word.SIGNATURE_HEADER else "housing"
+                    if first[:2] == word.HOUSING_HEADER else "goals"
+                    if [cell.casefold() for cell in first[:2]] == ["mål", "indikator"] else None)
+            if kind:
+                tables.setdefault(kind, []).append(rows)
                 continue
             if rows and _heading(rows[0][0]) and len(rows[0]) == 2 and _heading(rows[0][0])[0] in (AREA, PARTIES,
                                                                                                      PERIOD):
@@ -613,8 +615,12 @@ def _map_agreement(plan: Plan, result: SamarbejdsaftaleImport, sections: dict[st
         value = " ".join(passage.text for passage in sections[AREA])
         result.area_name = "" if value == plan.name and not plan.area_name else value
         result.place(word.FIELD_AREA_NAME, value)
-    if PARTIES in sections or word.SIGNATURE_HEADER[0] in tables:
-        _map_parties(result, sections.get(PARTIES, []), tables.get(word.SIGNATURE_HEADER[0], []))
+    if PARTIES in sections or "signatures" in tables:
+        _map_parties(result, sections.get(PARTIES, []), tables.get("signatures", []))
+    for passage in sections.get(SIGNATURES, []):
+        # LBF's blank signature lines ("Dato Navn" under each party's name) carry nothing to import.
+        if _norm(passage.text).casefold() not in ("dato navn", "dato", "navn") and _organisation(passage.text) is None:
+            result.unplaced.append(f"{word.HEADING_SIGNATURES}: {_short(passage.text)}")
     if PERIOD in sections:
         value = " ".join(passage.text for passage in sections[PERIOD])
         start, _, end = _norm(value).partition(" - ")
@@ -640,11 +646,11 @@ def _map_agreement(plan: Plan, result: SamarbejdsaftaleImport, sections: dict[st
         for passage in sections["5"]:
             if passage.text != word.NO_GOALS:
                 result.unplaced.append(f"5.: {_short(passage.text)}")
-    for rows in tables.get("Mål", []):
+    for rows in tables.get("goals", []):
         _map_goals(plan, result, rows)
     if "6" in sections:
         _map_problem_complexes(plan, result, sections["6"])
-    if tables.get(word.HOUSING_HEADER[0]):
+    if tables.get("housing"):
         result.unplaced.append("Boligområder og afdelinger (hører til helhedsplanen og indlæses ikke herfra)")
     for key, label in AGREEMENT_HEADINGS[:3]:
         if key not in sections:
@@ -678,7 +684,10 @@ def _map_parties(result: SamarbejdsaftaleImport, passages: list[Passage], signat
             ordered.append(party)
             result.place(word.FIELD_AGREEMENT_PARTIES, organisation.name + (
                 f": {party['signatory_name']}" if party.get("signatory_name") else ""))
-    result.parties = ordered
+    if ordered:
+        result.parties = ordered
+    elif any(names):
+        result.unplaced.append("Ingen af filens parter findes som organisation; aftalens parter ændres ikke")
 
 
 def _map_documents(result: SamarbejdsaftaleImport, passages: list[Passage]) -> None:
@@ -727,6 +736,8 @@ def _map_goals(plan: Plan, result: SamarbejdsaftaleImport, rows: list[list[str]]
     for goal_text, group in groups:
         goal = by_text.get(tuple(_words(goal_text))) or next(
             (indicators[key].goal for key in (tuple(_words(v["indicator"])) for v in group) if key in indicators), None)
+        if goal is None and not group and goal_text:
+            result.unplaced.append(f"5.: »{_short(goal_text, 60)}«")
         for values in group:
             text = values.pop("indicator")
             other = values.get("baseline_other", "").split("\n")

@@ -272,3 +272,25 @@ def test_browser_upload_previews_the_samarbejdsaftale_and_writes_it_on_confirm(s
     assert done.status_code == 302 and done["Location"] == reverse("agreements:strategic_detail",
                                                                      args=[slagelse.slug])
     assert StrategicAgreement.objects.get(plan=slagelse).section_3_organisation == organisation
+
+
+def test_parties_are_left_alone_when_none_of_the_files_parties_exists(slagelse):
+    before = _content(slagelse)["parties"]
+    document = new_docx()
+    document.add_paragraph(word.SAMARBEJDSAFTALE_TITLE)
+    document.add_paragraph("Aftalens parter: Boligforeningen 3B Boligforeningen VIBO")  # one line, as LBF's file
+    document.add_paragraph("Underskrifter:")
+    document.add_paragraph("Slagelse Kommune")
+    document.add_paragraph("Dato Navn")
+    document.add_paragraph("Hr. Ukendt")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = read_word(plan=slagelse, content=buffer.getvalue())
+    assert result.parties is None
+    assert result.unplaced == [
+        "Part »Boligforeningen 3B Boligforeningen VIBO« (organisationen findes ikke; opret den først)",
+        "Ingen af filens parter findes som organisation; aftalens parter ændres ikke",
+        "Underskrifter: Hr. Ukendt"]
+    assert result.missing[0] == "1. Kort om boligområdet" and "Områdets navn" in result.missing
+    samarbejdsaftale_import(plan=slagelse, content=result)
+    assert _content(slagelse)["parties"] == before
