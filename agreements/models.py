@@ -367,7 +367,8 @@ class StrategicAgreement(VersionedDocument):
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="strategic_agreement",
                                 verbose_name="helhedsplan")
     documents = models.TextField(
-        "aftaledokumenter", blank=True, help_text="Ét dokument pr. linje (delaftaler, budget, …).",
+        "aftaledokumenter", blank=True,
+        help_text="Planens egne dokumenter ud over dem, LBF's standardtekst for puljen nævner; ét pr. linje.",
         **text_rules(DOCUMENT_TEXT_LIMIT),
     )
     section_1_area = models.TextField("1. Kort om boligområdet", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
