@@ -20,6 +20,7 @@ from .models import (
     PlanFocusArea,
     PlanMembership,
     Pulje,
+    PuljeText,
     StaffResource,
     StrategicAgreement,
     SubAgreement,
@@ -34,11 +35,16 @@ class FocusAreaInline(admin.TabularInline):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class PuljeTextInline(admin.StackedInline):
+    model = PuljeText
+    extra = 0
+
+
 @admin.register(Pulje)
 class PuljeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "first_year", "last_year", "min_cofinancing_percent"]
     search_fields = ["name", "code"]
-    inlines = [FocusAreaInline]
+    inlines = [FocusAreaInline, PuljeTextInline]
 
 
 @admin.register(FocusArea)

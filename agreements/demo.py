@@ -25,6 +25,7 @@ from .models import (
     Organisation,
     Plan,
     Pulje,
+    PuljeText,
     StaffResource,
     StrategicAgreement,
     SubAgreementParty,
@@ -55,14 +56,20 @@ def upsert(model, lookup: dict[str, Any], values: dict[str, Any]):
 
 @transaction.atomic
 def load_reference() -> None:
-    """Puljer and their indsatsområder with LBF's overordnede mål."""
+    """Puljer and their indsatsområder with LBF's overordnede mål and the samarbejdsaftale's standard texts.
+
+    A standard text is created when the pulje has none for its place and otherwise left as it is: an
+    administrator may have edited it in the admin (e.g. put in LBF's web address)."""
     for pulje_data in read_json(FIXTURES / "reference.json")["puljer"]:
         areas = pulje_data.pop("focus_areas")
+        texts = pulje_data.pop("texts", [])
         code = pulje_data.pop("code")
         pulje = upsert(Pulje, {"code": code}, pulje_data)
         for order, area in enumerate(areas, start=1):
             upsert(FocusArea, {"pulje": pulje, "slug": area["slug"]},
                    {"name": area["name"], "lbf_goal": area["lbf_goal"], "order": order})
+        for text in texts:
+            PuljeText.objects.get_or_create(pulje=pulje, key=text["key"], defaults={"text": text["text"]})
 
 
 def load_clauses() -> int:

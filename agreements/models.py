@@ -44,6 +44,39 @@ class Pulje(models.Model):
         return self.name
 
 
+class PuljeText(models.Model):
+    """A fixed text LBF writes into its samarbejdsaftale template for a pulje (reference data).
+
+    The documents print it where the template has it, before the plan's own text; the plans never
+    hold it themselves. A pulje without a text for a place prints only the plan's text there.
+    """
+
+    class Key(models.TextChoices):
+        AGREEMENT_DOCUMENTS = "aftaledokumenter", "Aftaledokumenter"
+        SECTION_3 = "afsnit_3", "3. Organisering – indledning"
+        SECTION_5 = "afsnit_5", "5. Overordnede mål og indikatorer – indledning"
+        SECTION_6 = "afsnit_6", "6. Indsatsområder – indledning"
+
+    pulje = models.ForeignKey(Pulje, on_delete=models.CASCADE, related_name="texts", verbose_name="pulje")
+    key = models.CharField("sted i samarbejdsaftalen", max_length=30, choices=Key.choices)
+    text = models.TextField(
+        "tekst", help_text="Afsnit adskilles af en tom linje; punkter begynder med »- «.",
+        **text_rules(DOCUMENT_TEXT_LIMIT),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "standardtekst"
+        verbose_name_plural = "standardtekster"
+        ordering = ["pulje", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["pulje", "key"], name="puljetext_unique_key_per_pulje"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pulje}: {self.get_key_display()}"
+
+
 class FocusArea(models.Model):
     """An indsatsområde of a pulje, with LBF's overordnede mål (reference data)."""
 
@@ -334,7 +367,8 @@ class StrategicAgreement(VersionedDocument):
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="strategic_agreement",
                                 verbose_name="helhedsplan")
     documents = models.TextField(
-        "aftaledokumenter", blank=True, help_text="Ét dokument pr. linje (delaftaler, budget, …).",
+        "aftaledokumenter", blank=True,
+        help_text="Planens egne dokumenter ud over dem, LBF's standardtekst for puljen nævner; ét pr. linje.",
         **text_rules(DOCUMENT_TEXT_LIMIT),
     )
     section_1_area = models.TextField("1. Kort om boligområdet", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))

@@ -33,3 +33,12 @@ def plan_followup_date_update(*, plan: Plan, month: int, day: int) -> Plan:
     plan.full_clean()
     plan.save(update_fields=["followup_month", "followup_day"])
     return plan
+
+
+@transaction.atomic
+def plan_area_name_update(*, plan: Plan, area_name: str) -> Plan:
+    """The samarbejdsaftale's "Områdets navn" (the plan's name is printed when it is empty)."""
+    plan.area_name = area_name.strip()
+    plan.full_clean()
+    plan.save(update_fields=["area_name"])
+    return plan

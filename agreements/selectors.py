@@ -16,6 +16,7 @@ from .models import (
     Plan,
     PlanFocusArea,
     PlanMembership,
+    PuljeText,
     StaffResource,
     StrategicAgreement,
     SubAgreement,
@@ -161,3 +162,9 @@ def contacts_usage(contacts: list[Contact], user: AbstractBaseUser | AnonymousUs
                                       "where": f"Kontaktperson for aktiviteten »{activity.name}«",
                                       "url": f"{activity.sub_agreement.get_absolute_url()}#aktivitet-{activity.pk}"})
     return {pk: sorted(items, key=lambda use: (use["plan"].name, use["where"])) for pk, items in uses.items()}
+
+
+def pulje_texts(pulje_id: int) -> dict[str, str]:
+    """LBF's standard texts of the samarbejdsaftale for a pulje, by place (``PuljeText.Key``); a place
+    without a text is missing from the result."""
+    return dict(PuljeText.objects.filter(pulje_id=pulje_id).exclude(text="").values_list("key", "text"))

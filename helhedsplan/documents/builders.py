@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from agreements import selectors as agreement_selectors
 from agreements.milestones import milestones_by_focus_area
 from agreements.models import (
     Activity,
@@ -173,6 +174,7 @@ def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str
     ))
     return {
         "agreement": agreement,
+        "pulje_texts": agreement_selectors.pulje_texts(plan.pulje_id),
         "agreement_parties": parties,
         "agreement_documents": agreement.document_list if agreement else [],
         "housing_areas": housing_areas,

@@ -205,7 +205,7 @@ WORD_IMPORT_SECONDS = 60 * 60
 
 
 class WordFileForm(forms.Form):
-    file = forms.FileField(label="Delaftalen som Word-fil (.docx)")
+    file = forms.FileField(label="Delaftalen eller samarbejdsaftalen som Word-fil (.docx)")
 
 
 def _signer() -> signing.TimestampSigner:
@@ -215,7 +215,8 @@ def _signer() -> signing.TimestampSigner:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def word_import_view(request: HttpRequest, slug: str) -> HttpResponse:
-    """Upload → preview of what goes where (and what could not be placed) → confirm creates the kladde."""
+    """Upload → preview of what goes where (and what could not be placed) → confirm writes the kladde: a new
+    delaftale, or the strategic agreement's content."""
     plan = selectors.get_plan_for_user(request.user, slug)
     permissions.require(request.user, permissions.EDIT_PLAN, plan)
     form = WordFileForm(request.POST or None, request.FILES or None)
@@ -231,12 +232,15 @@ def word_import_view(request: HttpRequest, slug: str) -> HttpResponse:
             content = form.cleaned_data["file"].read()
         if content is not None:
             try:
-                result = word_import.read_delaftale(plan=plan, content=content)
+                result = word_import.read_word(plan=plan, content=content)
                 context.update(result=result, errors=list(result.errors))
                 if not result.errors and "confirm" in request.POST:
-                    sub_agreement = word_import.delaftale_import(plan=plan, content=result)
-                    messages.success(request, f"{sub_agreement} er oprettet som kladde fra Word-filen.")
-                    return redirect(sub_agreement.get_absolute_url())
+                    document = word_import.word_import(plan=plan, content=result)
+                    if isinstance(result, word_import.SamarbejdsaftaleImport):
+                        messages.success(request, "Samarbejdsaftalen er opdateret fra Word-filen og er en kladde.")
+                        return redirect("agreements:strategic_detail", slug=plan.slug)
+                    messages.success(request, f"{document} er oprettet som kladde fra Word-filen.")
+                    return redirect(document.get_absolute_url())
                 context["payload"] = _signer().sign(base64.b64encode(content).decode("ascii"))
             except word_import.WordImportError as error:
                 context["errors"] = [str(error)]

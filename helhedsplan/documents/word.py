@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from agreements.models import PuljeText
 from helhedsplan.formatting import format_date, format_kroner, format_number, format_percent
 
 from . import builders
@@ -55,6 +56,21 @@ GOAL_HEADER = ["Mål", "Indikator", "Baseline boligområde", "Baseline kommune (
                "Datakilde"]
 EMPTY = "Ikke udfyldt."
 
+SAMARBEJDSAFTALE_TITLE = "Strategisk samarbejdsaftale om boligsocial indsats"
+FIELD_AREA_NAME = "Områdets navn"
+FIELD_AGREEMENT_PARTIES = "Aftalens parter"
+FIELD_AGREEMENT_PERIOD = "Samarbejdsaftalen gælder fra – til"
+FIELD_PULJE = "Pulje"
+FIELD_JOURNAL_NUMBER = "LBF journalnummer"
+HEADING_SIGNATURES = "Underskrifter"
+HEADING_AGREEMENT_DOCUMENTS = "Aftaledokumenter"
+DOCUMENTS_LEAD_IN = "Følgende dokumenter hører til denne strategiske samarbejdsaftale:"
+PROBLEM_COMPLEX = "Problemkompleks for indsatsområdet"
+SIGNATURE_HEADER = ["Part", "Dato", "Navn"]
+HOUSING_HEADER = ["Boligområde", "Boligafdelinger"]
+NO_GOALS = "Der er endnu ikke registreret overordnede mål og indikatorer."
+NO_FOCUS_AREAS = "Der er ikke valgt indsatsområder."
+
 DELAFTALE_INTRO = (
     "Bestyrelsen for den boligsociale indsats har ansvar for, at denne delaftale til hver en tid understøtter de "
     "overordnede mål i den strategiske samarbejdsaftale. Delaftalerne er således bilag til den strategiske aftale "
@@ -75,6 +91,8 @@ SECTIONS = (("section_1_area", "1. Kort om boligområdet"), ("section_2_vision",
             (None, "5. Overordnede mål og indikatorer for den boligsociale indsats"),
             (None, "6. Indsatsområder"), ("section_7_evaluation", "7. Lokal evaluering"),
             ("section_8_revision", "8. Revision af samarbejdsaftalen"))
+#: The sections whose introduction is the pulje's standard text (LBF's, printed before the plan's text).
+SECTION_STANDARD_TEXTS = {"3.": PuljeText.Key.SECTION_3, "5.": PuljeText.Key.SECTION_5, "6.": PuljeText.Key.SECTION_6}
 
 
 class Writer:
@@ -202,18 +220,18 @@ def _samarbejdsaftale(w: Writer, context: dict[str, Any], *, standalone: bool) -
     plan, agreement, parties = context["plan"], context["agreement"], context["agreement_parties"]
     w.new_part()
     w.kicker(plan.name)
-    w.heading("Strategisk samarbejdsaftale om boligsocial indsats", 0)
+    w.heading(SAMARBEJDSAFTALE_TITLE, 0)
     if standalone:
         w.status(context)
-    fields = [["Områdets navn", plan.area_name or plan.name],
-              ["Aftalens parter", "\n".join(party.organisation.name for party in parties) or EMPTY],
-              ["Samarbejdsaftalen gælder fra – til", _period(plan.start_date, plan.end_date)],
-              ["Pulje", plan.pulje.name]]
+    fields = [[FIELD_AREA_NAME, plan.area_name or plan.name],
+              [FIELD_AGREEMENT_PARTIES, "\n".join(party.organisation.name for party in parties) or EMPTY],
+              [FIELD_AGREEMENT_PERIOD, _period(plan.start_date, plan.end_date)],
+              [FIELD_PULJE, plan.pulje.name]]
     if plan.lbf_journal_number:
-        fields.append(["LBF journalnummer", plan.lbf_journal_number])
+        fields.append([FIELD_JOURNAL_NUMBER, plan.lbf_journal_number])
     w.table(fields, label_column=True)
 
-    w.heading("Underskrifter", 1)
+    w.heading(HEADING_SIGNATURES, 1)
     if parties:
         rows = []
         for party in parties:
@@ -222,19 +240,26 @@ def _samarbejdsaftale(w: Writer, context: dict[str, Any], *, standalone: bool) -
                 signatory = f"{signatory}, {party.signatory_title}"
             name = party.organisation.name + (f"\n{party.role}" if party.role else "")
             rows.append([name, format_date(party.signed_date) if party.signed_date else "", signatory or ""])
-        w.table(rows, header=["Part", "Dato", "Navn"])
+        w.table(rows, header=SIGNATURE_HEADER)
     else:
         w.paragraph("Aftalens parter er ikke angivet.", italic=True)
 
-    w.heading("Aftaledokumenter", 1)
-    for text in AGREEMENT_DOCUMENTS_TEXT:
-        w.paragraph(text)
+    standard = context.get("pulje_texts", {})
+    w.heading(HEADING_AGREEMENT_DOCUMENTS, 1)
+    if standard.get(PuljeText.Key.AGREEMENT_DOCUMENTS):
+        w.text(standard[PuljeText.Key.AGREEMENT_DOCUMENTS])
+    else:
+        for text in AGREEMENT_DOCUMENTS_TEXT:
+            w.paragraph(text)
     if context["agreement_documents"]:
-        w.paragraph("Følgende dokumenter hører til denne strategiske samarbejdsaftale:")
+        w.paragraph(DOCUMENTS_LEAD_IN)
         w.bullets(list(context["agreement_documents"]))
 
     for field_name, heading in SECTIONS:
         w.heading(heading, 1)
+        introduction = standard.get(SECTION_STANDARD_TEXTS.get(heading[:2], ""))
+        if introduction:
+            w.text(introduction)
         if field_name:
             w.text(getattr(agreement, field_name, "") if agreement else "")
         if heading.startswith("1."):
@@ -243,10 +268,10 @@ def _samarbejdsaftale(w: Writer, context: dict[str, Any], *, standalone: bool) -
             _goal_table(w, context["goal_rows"])
         elif heading.startswith("6."):
             if not context["focus_areas"]:
-                w.paragraph("Der er ikke valgt indsatsområder.", italic=True)
+                w.paragraph(NO_FOCUS_AREAS, italic=True)
             for choice in context["focus_areas"]:
                 w.heading(choice.focus_area.name, 2)
-                w.heading("Problemkompleks for indsatsområdet", 3)
+                w.heading(PROBLEM_COMPLEX, 3)
                 w.text(choice.problem_complex)
 
 
@@ -260,12 +285,12 @@ def _housing_areas(w: Writer, housing_areas: list) -> None:
             + (f" ({department.name})" if department.name else "")
             for department in area.departments.all()]
         rows.append([area.name, ", ".join(departments) or "Ikke angivet"])
-    w.table(rows, header=["Boligområde", "Boligafdelinger"])
+    w.table(rows, header=HOUSING_HEADER)
 
 
 def _goal_table(w: Writer, rows: list[dict]) -> None:
     if not rows:
-        w.paragraph("Der er endnu ikke registreret overordnede mål og indikatorer.", italic=True)
+        w.paragraph(NO_GOALS, italic=True)
         return
     w.table([[row["goal_text"] if row["is_first"] else "",
               row["indicator_text"] if row["indicator"] else "Ingen indikator",

@@ -1,4 +1,4 @@
-"""Bringing an existing delaftale in from a Word file written in LBF's template.
+"""Bringing an existing delaftale or strategic agreement in from a Word file written in LBF's template.
 
 ``read_delaftale`` maps the file's headings and tables to the delaftale's fields (the title names the
 indsatsområde; the fields table, Delaftalens parter, the Delmål og indikatorer table, the activity
@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 from io import BytesIO
 from typing import Any
 from zipfile import BadZipFile
@@ -25,21 +26,28 @@ from docx import Document as read_docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from agreements import plan_settings
+from agreements import selectors as agreement_selectors
 from agreements import services as agreement_services
 from agreements.models import (
+    AgreementParty,
+    DocumentStatus,
     FocusArea,
     HousingArea,
     Organisation,
     Plan,
     PlanFocusArea,
+    PuljeText,
     StaffResource,
+    StrategicAgreement,
     SubAgreement,
     SubAgreementParty,
 )
 from helhedsplan.formatting import MONTHS
 from helhedsplan.uploads import ImportRefused, check_word_file
 from indicators import services as indicator_services
-from indicators.models import Indicator
+from indicators.models import Goal, Indicator
+from indicators.selectors import plan_goals
 
 from . import word
 
@@ -70,6 +78,8 @@ class DelaftaleImport:
     placed: list[tuple[str, str]] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    kind: str = "delaftale"
 
     def place(self, where: str, what: str) -> None:
         self.placed.append((where, _short(what)))
@@ -146,14 +156,10 @@ def _share(text: str) -> dict[str, Decimal | None]:
 def read_delaftale(*, plan: Plan, content: bytes) -> DelaftaleImport:
     """Map a delaftale's Word file to its fields, for ``plan``. Raises ``WordImportError`` when the
     file is no Word file or has no delaftale title; problems with single fields go to ``errors``."""
-    try:
-        check_word_file(content)
-    except ImportRefused as error:
-        raise WordImportError(error.message) from error
-    try:
-        document = read_docx(BytesIO(content))
-    except (BadZipFile, KeyError, ValueError) as error:
-        raise WordImportError("Filen kan ikke læses som et Word-dokument (.docx).") from error
+    return _read_delaftale(plan, _open(content))
+
+
+def _read_delaftale(plan: Plan, document) -> DelaftaleImport:
     result = DelaftaleImport()
     section: str | None = None
     pending: list[Paragraph] = []
@@ -363,3 +369,501 @@ def delaftale_import(*, plan: Plan, content: DelaftaleImport) -> SubAgreement:
     except ValidationError as error:
         raise WordImportError("Delaftalen kan ikke oprettes: " + " ".join(error.messages)) from error
     return sub_agreement
+
+
+# --- The strategic agreement ------------------------------------------------------------------------------
+
+AREA, PARTIES, PERIOD = "area_name", "parties", "period"
+SIGNATURES, DOCUMENTS, UNKNOWN = "signatures", "documents", "unknown"
+#: The fields and headings of LBF's samarbejdsaftale, in the template's order: (key, label).
+AGREEMENT_HEADINGS: tuple[tuple[str, str], ...] = (
+    (AREA, word.FIELD_AREA_NAME), (PARTIES, word.FIELD_AGREEMENT_PARTIES), (PERIOD, word.FIELD_AGREEMENT_PERIOD),
+    (SIGNATURES, word.HEADING_SIGNATURES), (DOCUMENTS, word.HEADING_AGREEMENT_DOCUMENTS),
+    *(((name or heading[:1]), heading) for name, heading in word.SECTIONS),
+)
+HEADING_LABELS = dict(AGREEMENT_HEADINGS)
+#: Where a pulje's standard text stands: it is LBF's, recognised and left out, never imported.
+STANDARD_TEXT_PLACES = {DOCUMENTS: PuljeText.Key.AGREEMENT_DOCUMENTS, "section_3_organisation": PuljeText.Key.SECTION_3,
+                        "5": PuljeText.Key.SECTION_5, "6": PuljeText.Key.SECTION_6}
+#: The share of words a passage must have in common with a standard text to be taken for it (LBF's own
+#: file carries its web address where ours is anonymised, and line breaks differ).
+STANDARD_TEXT_LIKENESS = 0.9
+NUMBERED_HEADING = re.compile(r"^\d{1,2}\.\s+\w")
+SHORT_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\b")
+#: Lines the documents print themselves where there is nothing to show; never content.
+DOCUMENT_LINES = {word.EMPTY, word.NO_GOALS, word.NO_FOCUS_AREAS, "Aftalens parter er ikke angivet."}
+GOAL_COLUMNS = (("goal", "mål"), ("indicator", "indikator"), ("baseline_area", "baseline bolig"),
+                ("baseline_other", "baseline kommune"), ("baseline_year", "baseline år"), ("data_source", "datakilde"))
+
+
+@dataclass
+class Passage:
+    """A paragraph of the file as the reader sees it (a table cell's paragraphs count too)."""
+
+    text: str
+    bullet: bool = False
+    heading: bool = False
+
+
+@dataclass
+class SamarbejdsaftaleImport:
+    """What a samarbejdsaftale's Word file holds, mapped to the plan's fields, and what was left over.
+
+    Only what the file has is written: a section missing from it keeps its text (``missing`` names it)."""
+
+    area_name: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    parties: list[dict[str, Any]] | None = None
+    problem_complexes: list[tuple[PlanFocusArea, str]] = field(default_factory=list)
+    indicator_updates: list[tuple[Indicator, dict[str, str]]] = field(default_factory=list)
+    indicator_creates: list[tuple[Goal, dict[str, str]]] = field(default_factory=list)
+    placed: list[tuple[str, str]] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    kind: str = "samarbejdsaftale"
+
+    def place(self, where: str, what: str) -> None:
+        self.placed.append((where, _short(what)))
+
+
+def _norm(text: str) -> str:
+    """Whitespace collapsed and every dash a hyphen: how labels are compared."""
+    return " ".join(re.sub(r"[\u2010-\u2015\u2212]", "-", text).split())
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _heading(text: str) -> tuple[str, str] | None:
+    """``(key, rest)`` when the text is one of the template's fields or headings — alone, with a colon,
+    or followed by text in the same paragraph, as LBF's own file has it ("3. Organisering Parterne …")."""
+    normal = _norm(text)
+    folded = normal.casefold()
+    for key, label in AGREEMENT_HEADINGS:
+        wanted = _norm(label).casefold()
+        if folded.rstrip(":").strip() == wanted:
+            return key, ""
+        if folded.startswith(wanted) and normal[len(wanted)] in " :":
+            return key, normal[len(wanted):].lstrip(" :").strip()
+    return None
+
+
+def _passages(block) -> list[Passage]:
+    if isinstance(block, Table):
+        # A table the reader does not know (LBF's template puts sections in table cells): its paragraphs.
+        seen, passages = set(), []
+        for row in block.rows:
+            for cell in row.cells:
+                if id(cell._tc) not in seen:
+                    seen.add(id(cell._tc))
+                    for paragraph in cell.paragraphs:
+                        passages.extend(_passages(paragraph))
+        return passages
+    text = block.text.strip()
+    if not text:
+        return []
+    style = block.style.name if block.style is not None else ""
+    return [Passage(text=text, bullet=style.startswith("List"), heading=style.startswith(("Heading", "Title")))]
+
+
+def _passages_text(passages: list[Passage]) -> str:
+    """Passages back into the stored plain text: a blank line between paragraphs, bullets as "- " lines
+    right under the paragraph that introduces them ("Intro:\n- a\n- b")."""
+    text = ""
+    for passage in passages:
+        line = passage.text.strip()
+        bullet = passage.bullet or bool(re.match(r"^[-•−]\s", line))
+        if bullet:
+            line = "- " + re.sub(r"^[-•−]\s+", "", line)
+        text += ("\n" if bullet else "\n\n") + line if text else line
+    return text
+
+
+def _without_standard_text(passages: list[Passage], standard: list[str]) -> tuple[list[Passage], bool]:
+    """The passages after a leading standard text (LBF's, as the pulje has it or nearly so), and whether
+    there was one."""
+    for text in standard:
+        wanted = _words(text)
+        if not wanted:
+            continue
+        read: list[str] = []
+        best, best_count = 0.0, 0
+        for count, passage in enumerate(passages, start=1):
+            read += _words(passage.text)
+            if len(read) > len(wanted) * 1.2:
+                break
+            if len(read) >= len(wanted) * 0.8:
+                likeness = SequenceMatcher(None, wanted, read, autojunk=False).ratio()
+                if likeness > best:
+                    best, best_count = likeness, count
+        if best >= STANDARD_TEXT_LIKENESS:
+            return passages[best_count:], True
+    return passages, False
+
+
+def _parse_date(text: str) -> date | None:
+    """``1. januar 2022`` or ``01.01.22`` / ``01.01.2022``."""
+    found = parse_danish_date(text)
+    if found is not None:
+        return found
+    match = SHORT_DATE.search(text)
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year + 2000 if year < 100 else year, month, day)
+    except ValueError:
+        return None
+
+
+def _organisation(name: str) -> Organisation | None:
+    return (Organisation.objects.filter(name__iexact=name).first()
+            or Organisation.objects.filter(short_name__iexact=name).first())
+
+
+def _read_samarbejdsaftale(plan: Plan, document) -> SamarbejdsaftaleImport:
+    result = SamarbejdsaftaleImport()
+    agreement = StrategicAgreement.objects.filter(plan=plan).first()
+    if agreement is not None and agreement.status == DocumentStatus.SUBMITTED:
+        result.errors.append("Samarbejdsaftalen er sendt til bestyrelsen. Send den tilbage til kladde, før du "
+                             "indlæser en Word-fil.")
+    sections: dict[str, list[Passage]] = {}
+    tables: dict[str, list[list[list[str]]]] = {}
+    section: str | None = None
+    # Section 6's own headings: the indsatsområder and their "Problemkompleks" label.
+    area_headings = {_norm(name).casefold() for name in FocusArea.objects.filter(pulje_id=plan.pulje_id)
+                     .values_list("name", flat=True)} | {word.PROBLEM_COMPLEX.casefold()}
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            rows = _rows(block)
+            first = [_label(cell) for cell in rows[0]] if rows else []
+            kind = ("signatures" if first[:3] == word.SIGNATURE_HEADER else "housing"
+                    if first[:2] == word.HOUSING_HEADER else "goals"
+                    if [cell.casefold() for cell in first[:2]] == ["mål", "indikator"] else None)
+            if kind:
+                tables.setdefault(kind, []).append(rows)
+                continue
+            if rows and _heading(rows[0][0]) and len(rows[0]) == 2 and _heading(rows[0][0])[0] in (AREA, PARTIES,
+                                                                                                     PERIOD):
+                for row in rows:  # the fields table: label | value
+                    _read_agreement_field(plan, result, sections, row)
+                continue
+        for passage in _passages(block):
+            if passage.text.startswith(word.DELAFTALE_TITLE):
+                result.unplaced.append("Filen indeholder også delaftaler; indlæs hver delaftale for sig.")
+                section = "stop"
+                break
+            found = _heading(passage.text)
+            if found:
+                section, rest = found
+                sections.setdefault(section, [])
+                if rest:
+                    sections[section].append(Passage(text=rest))
+            elif _norm(passage.text).casefold().startswith(_norm(word.SAMARBEJDSAFTALE_TITLE).casefold()):
+                section = "title"
+            elif section in (None, "title") or passage.text in DOCUMENT_LINES:
+                continue  # the plan's name, the status line and the "nothing registered" lines are the document's
+            elif section == "6" and _norm(passage.text).rstrip(":").casefold() in area_headings:
+                sections[section].append(passage)
+            elif passage.heading or (NUMBERED_HEADING.match(passage.text) and len(passage.text) <= 80):
+                section = UNKNOWN
+                result.unplaced.append(f"Afsnittet »{_short(passage.text)}« findes ikke i LBF's skabelon")
+            elif section == UNKNOWN:
+                result.unplaced.append(_short(passage.text))
+            else:
+                sections[section].append(passage)
+        if section == "stop":
+            break
+    sections.pop("stop", None)
+    _map_agreement(plan, result, sections, tables)
+    return result
+
+
+def _read_agreement_field(plan: Plan, result: SamarbejdsaftaleImport, sections: dict[str, list[Passage]],
+                          row: list[str]) -> None:
+    label, value = _label(row[0]), row[1] if len(row) > 1 else ""
+    found = _heading(label)
+    if found and found[0] in (AREA, PARTIES, PERIOD):
+        sections.setdefault(found[0], []).extend(Passage(text=line) for line in value.split("\n") if line.strip())
+    elif label == word.FIELD_PULJE:
+        if value.strip() != plan.pulje.name:
+            result.unplaced.append(f"Puljen i filen, »{value}«, er ikke helhedsplanens ({plan.pulje.name})")
+    elif label == word.FIELD_JOURNAL_NUMBER:
+        if value.strip() != plan.lbf_journal_number:
+            result.unplaced.append(f"LBF journalnummer »{value}« (rettes under helhedsplanens indstillinger)")
+    else:
+        result.unplaced.append(_short(" | ".join(row)))
+
+
+def _map_agreement(plan: Plan, result: SamarbejdsaftaleImport, sections: dict[str, list[Passage]],
+                   tables: dict[str, list]) -> None:
+    texts = agreement_selectors.pulje_texts(plan.pulje_id)
+
+    def standard(key: str) -> list[str]:
+        found = [texts[STANDARD_TEXT_PLACES[key]]] if STANDARD_TEXT_PLACES[key] in texts else []
+        return found + (["\n".join(word.AGREEMENT_DOCUMENTS_TEXT)] if key == DOCUMENTS else [])
+
+    for key in list(sections):
+        if key in STANDARD_TEXT_PLACES:
+            sections[key], recognised = _without_standard_text(sections[key], standard(key))
+            if recognised:
+                result.place("LBF's standardtekst (genkendt, indlæses ikke)", HEADING_LABELS[key])
+
+    if AREA in sections:
+        value = " ".join(passage.text for passage in sections[AREA])
+        result.area_name = "" if value == plan.name and not plan.area_name else value
+        result.place(word.FIELD_AREA_NAME, value)
+    if PARTIES in sections or "signatures" in tables:
+        _map_parties(result, sections.get(PARTIES, []), tables.get("signatures", []))
+    for passage in sections.get(SIGNATURES, []):
+        # LBF's blank signature lines ("Dato Navn" under each party's name) carry nothing to import.
+        if _norm(passage.text).casefold() not in ("dato navn", "dato", "navn") and _organisation(passage.text) is None:
+            result.unplaced.append(f"{word.HEADING_SIGNATURES}: {_short(passage.text)}")
+    if PERIOD in sections:
+        value = " ".join(passage.text for passage in sections[PERIOD])
+        start, _, end = _norm(value).partition(" - ")
+        start_date, end_date = _parse_date(start), _parse_date(end)
+        if start_date is None or end_date is None:
+            result.unplaced.append(f"Perioden »{value}« kan ikke læses")
+        elif (start_date, end_date) == (plan.start_date, plan.end_date):
+            result.place(word.FIELD_AGREEMENT_PERIOD, f"{value} (som helhedsplanens periode)")
+        else:
+            result.unplaced.append(f"Perioden {value} er ikke helhedsplanens ({plan.period_display}); perioden "
+                                   f"ændres ikke ved indlæsning")
+    if DOCUMENTS in sections:
+        _map_documents(result, sections[DOCUMENTS])
+    for name, heading in word.SECTIONS:
+        key = name or heading[:1]
+        if key not in sections:
+            result.missing.append(heading)
+        elif name:
+            result.fields[name] = _passages_text(sections[key])
+            if result.fields[name]:
+                result.place(heading, result.fields[name])
+    if "5" in sections:
+        for passage in sections["5"]:
+            if passage.text != word.NO_GOALS:
+                result.unplaced.append(f"5.: {_short(passage.text)}")
+    for rows in tables.get("goals", []):
+        _map_goals(plan, result, rows)
+    if "6" in sections:
+        _map_problem_complexes(plan, result, sections["6"])
+    if tables.get("housing"):
+        result.unplaced.append("Boligområder og afdelinger (hører til helhedsplanen og indlæses ikke herfra)")
+    for key, label in AGREEMENT_HEADINGS[:3]:
+        if key not in sections:
+            result.missing.append(label)
+
+
+def _map_parties(result: SamarbejdsaftaleImport, passages: list[Passage], signature_tables: list) -> None:
+    parties: dict[int, dict[str, Any]] = {}
+    names = [re.sub(r"^[-•−]\s+", "", line).strip() for passage in passages for line in passage.text.split("\n")]
+    for rows in signature_tables:
+        for row in rows[1:]:
+            party, signed, signatory = (row + ["", "", ""])[:3]
+            name, _, role = party.partition("\n")
+            names.append(name.strip())
+            signatory_name, _, title = signatory.partition(", ")
+            details = {"role": role.strip(), "signatory_name": signatory_name.strip(),
+                       "signatory_title": title.strip(), "signed_date": _parse_date(signed) if signed else None}
+            organisation = _organisation(name.strip())
+            if organisation is not None:
+                parties.setdefault(organisation.pk, {"organisation": organisation}).update(details)
+    ordered: list[dict[str, Any]] = []
+    for name in names:
+        if not name or name == word.EMPTY:
+            continue
+        organisation = _organisation(name)
+        if organisation is None:
+            result.unplaced.append(f"Part »{name}« (organisationen findes ikke; opret den først)")
+            continue
+        party = parties.setdefault(organisation.pk, {"organisation": organisation})
+        if party not in ordered:
+            ordered.append(party)
+            result.place(word.FIELD_AGREEMENT_PARTIES, organisation.name + (
+                f": {party['signatory_name']}" if party.get("signatory_name") else ""))
+    if ordered:
+        result.parties = ordered
+    elif any(names):
+        result.unplaced.append("Ingen af filens parter findes som organisation; aftalens parter ændres ikke")
+
+
+def _map_documents(result: SamarbejdsaftaleImport, passages: list[Passage]) -> None:
+    documents: list[str] = []
+    listing = False
+    for passage in passages:
+        if passage.text == word.DOCUMENTS_LEAD_IN:
+            listing = True
+        elif listing or passage.bullet:
+            documents.extend(line.strip(" -•\t") for line in passage.text.split("\n") if line.strip(" -•\t"))
+        else:
+            result.unplaced.append(f"Aftaledokumenter: {_short(passage.text)}")
+    result.fields["documents"] = "\n".join(documents)
+    for name in documents:
+        result.place(word.HEADING_AGREEMENT_DOCUMENTS, name)
+
+
+def _goal_columns(header: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        label = _norm(cell).casefold().replace("- ", "")
+        for key, start in GOAL_COLUMNS:
+            if key not in columns and (label == start if key in ("goal", "indicator") else label.startswith(start)):
+                columns[key] = index
+                break
+    return columns
+
+
+def _map_goals(plan: Plan, result: SamarbejdsaftaleImport, rows: list[list[str]]) -> None:
+    """Section 5: each row's baselines onto the plan's indicator of that text; an indicator the plan
+    lacks is added under its goal when the goal is the plan's; what fits nowhere is listed."""
+    columns = _goal_columns(rows[0])
+    goals = plan_goals(plan)
+    by_text = {tuple(_words(goal.text)): goal for goal in goals}
+    indicators = {tuple(_words(indicator.text)): indicator for goal in goals for indicator in goal.indicators.all()}
+    groups: list[tuple[str, list[dict[str, str]]]] = []
+    for row in rows[1:]:
+        values = {key: row[index].strip() if index < len(row) else "" for key, index in columns.items()}
+        goal_text = values.pop("goal", "")
+        if goal_text and (not groups or goal_text != groups[-1][0]):
+            groups.append((goal_text, []))
+        elif not groups:
+            groups.append(("", []))
+        if values.get("indicator") and values["indicator"] != "Ingen indikator":
+            groups[-1][1].append(values)
+    for goal_text, group in groups:
+        goal = by_text.get(tuple(_words(goal_text))) or next(
+            (indicators[key].goal for key in (tuple(_words(v["indicator"])) for v in group) if key in indicators), None)
+        if goal is None and not group and goal_text:
+            result.unplaced.append(f"5.: »{_short(goal_text, 60)}«")
+        for values in group:
+            text = values.pop("indicator")
+            other = values.get("baseline_other", "").split("\n")
+            values["baseline_other"] = other[0]
+            if len(other) > 1:
+                values["baseline_other_label"] = " ".join(other[1:])
+            indicator = indicators.get(tuple(_words(text)))
+            if indicator is not None:
+                result.indicator_updates.append((indicator, values))
+                result.place("5. Indikator (baseline og datakilde)", text)
+            elif goal is not None:
+                result.indicator_creates.append((goal, {"text": text, **values}))
+                result.place(f"5. Ny indikator under »{_short(goal.text, 40)}«", text)
+            else:
+                result.unplaced.append(f"5.: målet »{_short(goal_text or '?', 50)}« med indikatoren "
+                                       f"»{_short(text, 50)}« (helhedsplanen har ikke målet)")
+
+
+def _map_problem_complexes(plan: Plan, result: SamarbejdsaftaleImport, passages: list[Passage]) -> None:
+    choices = {_norm(choice.focus_area.name).casefold(): choice
+               for choice in PlanFocusArea.objects.filter(plan=plan).select_related("focus_area")}
+    pulje_areas = {_norm(name).casefold() for name in FocusArea.objects.filter(pulje_id=plan.pulje_id)
+                   .values_list("name", flat=True)}
+    current: PlanFocusArea | None = None
+    collected: dict[int, tuple[PlanFocusArea, list[Passage]]] = {}
+    outside = False
+    for passage in passages:
+        name = _norm(passage.text).rstrip(":").casefold()
+        if name in choices:
+            current, outside = choices[name], False
+            collected.setdefault(current.pk, (current, []))
+        elif name in pulje_areas:
+            current, outside = None, True
+            result.unplaced.append(f"6.: indsatsområdet »{passage.text}« er ikke valgt i helhedsplanen")
+        elif _label(passage.text) == word.PROBLEM_COMPLEX or passage.text == word.NO_FOCUS_AREAS:
+            continue
+        elif current is not None:
+            collected[current.pk][1].append(passage)
+        else:
+            result.unplaced.append(f"6.: {_short(passage.text)}" + ("" if outside else " (intet indsatsområde)"))
+    for choice, found in collected.values():
+        text = _passages_text(found)
+        result.problem_complexes.append((choice, text))
+        result.place(f"6. Problemkompleks: {choice.focus_area.name}", text or "(tom)")
+
+
+@transaction.atomic
+def samarbejdsaftale_import(*, plan: Plan, content: SamarbejdsaftaleImport) -> StrategicAgreement:
+    """Write what ``read_word`` placed into the plan's samarbejdsaftale (a kladde), all or nothing.
+    Raises ``WordImportError`` (Danish) when the file had errors or a field breaks a rule."""
+    if content.errors:
+        raise WordImportError(" ".join(content.errors))
+    agreement = agreement_services.strategic_agreement_get_or_create(plan=plan)
+    if agreement.status == DocumentStatus.SUBMITTED:
+        raise WordImportError("Samarbejdsaftalen er sendt til bestyrelsen. Send den tilbage til kladde, før du "
+                              "indlæser en Word-fil.")
+    try:
+        if content.area_name is not None and content.area_name != plan.area_name:
+            plan_settings.plan_area_name_update(plan=plan, area_name=content.area_name)
+        parties = None
+        if content.parties is not None:
+            existing = {party.organisation_id: party for party in agreement.parties.all()}
+            saved = []
+            for order, found in enumerate(content.parties, start=1):
+                organisation = found["organisation"]
+                party = existing.pop(organisation.pk, None) or AgreementParty(organisation=organisation)
+                for name in ("role", "signatory_name", "signatory_title", "signed_date"):
+                    if name in found:
+                        setattr(party, name, found[name])
+                party.order = order
+                saved.append(party)
+            parties = agreement_services.ChildChanges(saved=saved, deleted=list(existing.values()))
+        choices = []
+        for choice, text in content.problem_complexes:
+            choice.problem_complex = text
+            choices.append(choice)
+        agreement_services.strategic_agreement_save(
+            agreement=agreement, expected_version=agreement.version, fields=dict(content.fields),
+            parties=parties, focus_areas=agreement_services.ChildChanges(saved=choices))
+        for indicator, values in content.indicator_updates:
+            indicator_services.indicator_update(indicator=indicator, **values)
+        for goal, values in content.indicator_creates:
+            order = goal.indicators.count() + 1
+            indicator_services.indicator_create(goal=goal, order=order, **values)
+    except ValidationError as error:
+        raise WordImportError("Samarbejdsaftalen kan ikke gemmes: " + " ".join(error.messages)) from error
+    return agreement
+
+
+# --- Either document ----------------------------------------------------------------------------------------
+
+def _open(content: bytes):
+    try:
+        check_word_file(content)
+    except ImportRefused as error:
+        raise WordImportError(error.message) from error
+    try:
+        return read_docx(BytesIO(content))
+    except (BadZipFile, KeyError, ValueError) as error:
+        raise WordImportError("Filen kan ikke læses som et Word-dokument (.docx).") from error
+
+
+def _document_kind(document) -> str:
+    """"samarbejdsaftale" or "delaftale", by the title that comes first in the file."""
+    agreement_title = _norm(word.SAMARBEJDSAFTALE_TITLE).casefold()
+    for block in document.iter_inner_content():
+        for passage in _passages(block):
+            if passage.text.startswith(word.DELAFTALE_TITLE):
+                return "delaftale"
+            if _norm(passage.text).casefold().startswith(agreement_title):
+                return "samarbejdsaftale"
+    raise WordImportError(f"Filen er hverken en delaftale eller en strategisk samarbejdsaftale i LBF's skabelon: "
+                          f"den har ingen titel »{word.DELAFTALE_TITLE}…« eller »{word.SAMARBEJDSAFTALE_TITLE}«.")
+
+
+def read_word(*, plan: Plan, content: bytes) -> DelaftaleImport | SamarbejdsaftaleImport:
+    """A delaftale or the strategic agreement in LBF's template, mapped for ``plan`` (nothing written).
+    Raises ``WordImportError`` when the file is no Word file or neither document."""
+    document = _open(content)
+    if _document_kind(document) == "samarbejdsaftale":
+        return _read_samarbejdsaftale(plan, document)
+    return _read_delaftale(plan, document)
+
+
+def word_import(*, plan: Plan, content: DelaftaleImport | SamarbejdsaftaleImport) -> SubAgreement | StrategicAgreement:
+    """Write what ``read_word`` found: a new delaftale, or the samarbejdsaftale's content, as a kladde."""
+    if isinstance(content, SamarbejdsaftaleImport):
+        return samarbejdsaftale_import(plan=plan, content=content)
+    return delaftale_import(plan=plan, content=content)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils.safestring import mark_safe
 
+from agreements.models import PuljeText
 from budgets.models import BudgetLine
 from helhedsplan.documents import builders as documents
 from helhedsplan.documents import pdf
@@ -70,6 +71,9 @@ def test_without_data_the_sections_print_their_heading_and_a_neutral_line(sub_ag
     assert "Indsatsområdets økonomi i henhold til budget Budgettet for indsatsområdet er ikke udfyldt endnu." in text
     assert ("Delmål og indikatorer for indsatsområdet Der er endnu ikke registreret delmål og indikatorer "
             "for indsatsområdet.") in text
+    text = pdf_text(documents.samarbejdsaftale_document(plan=sub_agreement.plan))
+    assert ("opfølgning sker. Der er endnu ikke registreret overordnede mål og indikatorer.") in text
+    PuljeText.objects.filter(pulje=sub_agreement.plan.pulje).delete()  # a pulje without LBF's texts
     text = pdf_text(documents.samarbejdsaftale_document(plan=sub_agreement.plan))
     assert ("5. Overordnede mål og indikatorer for den boligsociale indsats Der er endnu ikke registreret "
             "overordnede mål og indikatorer.") in text

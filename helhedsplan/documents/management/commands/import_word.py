@@ -1,17 +1,17 @@
-"""``manage.py import_word SLUG FILE.docx [--dry-run]``: a delaftale written in LBF's Word template
-into the plan as a kladde; prints what it placed where and what it could not place."""
+"""``manage.py import_word SLUG FILE.docx [--dry-run]``: a delaftale or the strategic agreement written in
+LBF's Word template into the plan as a kladde; prints what it placed where and what it could not place."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.models import Plan
-from helhedsplan.documents.word_import import WordImportError, delaftale_import, read_delaftale
+from helhedsplan.documents.word_import import SamarbejdsaftaleImport, WordImportError, read_word, word_import
 
 
 class Command(BaseCommand):
-    help = ("Indlæser en delaftale skrevet i LBF's Word-skabelon (.docx) som kladde i helhedsplanen og viser, "
-            "hvad der blev placeret hvor.")
+    help = ("Indlæser en delaftale eller den strategiske samarbejdsaftale skrevet i LBF's Word-skabelon (.docx) "
+            "som kladde i helhedsplanen og viser, hvad der blev placeret hvor.")
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="Helhedsplanens kortnavn, f.eks. en-faelles-indsats")
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Kunne ikke læse {path}: {error.strerror}.") from error
         try:
-            result = read_delaftale(plan=plan, content=content)
+            result = read_word(plan=plan, content=content)
         except WordImportError as error:
             raise CommandError(str(error)) from error
         for where, what in result.placed:
@@ -39,15 +39,26 @@ class Command(BaseCommand):
             self.stdout.write("Ikke placeret:")
             for what in result.unplaced:
                 self.stdout.write(f"  - {what}")
+        if result.missing:
+            self.stdout.write("Ikke i filen (beholder det nuværende indhold):")
+            for what in result.missing:
+                self.stdout.write(f"  - {what}")
         if result.errors:
             raise CommandError(" ".join(result.errors))
         if dry_run:
             self.stdout.write("Prøvekørsel: intet er gemt.")
             return
         try:
-            sub_agreement = delaftale_import(plan=plan, content=result)
+            document = word_import(plan=plan, content=result)
         except WordImportError as error:
             raise CommandError(str(error)) from error
+        if isinstance(result, SamarbejdsaftaleImport):
+            self.stdout.write(self.style.SUCCESS(
+                f"Opdaterede samarbejdsaftalen som kladde: {len(result.fields)} felter, "
+                f"{len(result.parties or [])} parter, {len(result.problem_complexes)} problemkomplekser, "
+                f"{len(result.indicator_updates) + len(result.indicator_creates)} indikatorer."))
+            return
+        sub_agreement = document
         self.stdout.write(self.style.SUCCESS(
             f"Oprettede {sub_agreement} som kladde med {len(result.activities)} aktiviteter, "
             f"{len(result.parties)} parter, {len(result.sub_goals)} delmål og {len(result.staff)} "
