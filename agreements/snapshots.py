@@ -31,7 +31,6 @@ from .models import (
     AgreementParty,
     Contact,
     PlanFocusArea,
-    PuljeText,
     StaffResource,
     StrategicAgreement,
     SubAgreement,
@@ -145,10 +144,9 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
     """The strategic agreement: sections, parties with signatories and the problemkomplekser."""
     parties = AgreementParty.objects.filter(agreement=agreement).select_related("organisation")
     choices = PlanFocusArea.objects.filter(plan_id=agreement.plan_id).select_related("focus_area")
-    # LBF's standard texts are printed in the document, so a change of them is a change of the document.
-    # A pulje without texts adds nothing, so its plans' snapshots stay as they were.
-    standard = [item(f"puljetekst:{text.key}", text.get_key_display(), [entry("text", "Tekst", text.text, "longtext")])
-                for text in PuljeText.objects.filter(pulje_id=agreement.plan.pulje_id).exclude(text="")]
+    # LBF's standard texts (``PuljeText``) are printed in the document but are not part of what the
+    # bestyrelse decides: they are the same in every plan of the pulje and written by LBF. Their change
+    # therefore approves or un-approves nothing (the approved PDF keeps the wording it was approved with).
     snapshot = {
         "schema": SCHEMA,
         "kind": "samarbejdsaftale",
@@ -163,6 +161,4 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
                        [model_item(c, ["problem_complex"], label=str(c.focus_area)) for c in choices]),
         ],
     }
-    if standard:
-        snapshot["collections"].append(collection("pulje_texts", "LBF's standardtekster", standard))
     return snapshot
