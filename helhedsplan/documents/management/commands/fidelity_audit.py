@@ -38,7 +38,8 @@ class Command(BaseCommand):
             except FileNotFoundError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(f"{slug} ({result.seed}): {result.fields} felter, {result.verbatim} ordrette, "
-                              f"{format_number(result.percent, 1)} %")
+                              f"{format_number(result.percent, 1)} % (heraf {result.interleaved} spredt i kilden: "
+                              "tabelceller, sideskift)")
             for cause, label in fidelity.CAUSE_LABELS.items():
                 misses = result.by_cause(cause)
                 if misses:
