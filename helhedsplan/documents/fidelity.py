@@ -19,6 +19,7 @@ lacks. Personal names, e-mail addresses and phone numbers are fictional by rule 
 from __future__ import annotations
 
 import bisect
+import difflib
 import html
 import re
 from collections.abc import Iterator
@@ -43,12 +44,38 @@ SEED_NUMBERS = {"en-faelles-indsats": "001", "amager": "002", "bispebjerg-udsatt
 NOT_PRINTED = "not_printed"  # in the source, but the document does not print it as it stands
 DIFFERS = "differs"  # mostly in the source, but changed somewhere (transcription)
 ABSENT = "absent"  # hardly any of it is in the source: content the source lacks
-CAUSE_LABELS = {NOT_PRINTED: "ikke i dokumentet", DIFFERS: "afviger fra kilden", ABSENT: "findes ikke i kilden"}
+NEEDS_MODEL = "needs_model"  # a value the model requires where the source has none
+SOURCE_DEFECT = "source_defect"  # the source's text is damaged there; the demo has what it must have said
+CAUSE_LABELS = {NOT_PRINTED: "ikke i dokumentet", DIFFERS: "afviger fra kilden", ABSENT: "findes ikke i kilden",
+                NEEDS_MODEL: "kræver et modelfelt, projektet ikke har endnu",
+                SOURCE_DEFECT: "kilden er beskadiget her"}
+
+# Misses explained field by field, per plan: (regular expression on the field path, cause, why). They
+# still count as fields that are not verbatim, and the report lists them under their cause; only a
+# miss of such a field that is not printed stays a plain miss.
+KNOWN_MISSES: dict[str, list[tuple[str, str, str]]] = {
+    "amager": [
+        (r"^budget\.lines\[4\]\.amounts$", SOURCE_DEFECT,
+         "kilden læser »000 | 000 | 000 | 264«; i alt 1.056 = 4 × 264"),
+        (r"^goals\[3\]\.indicators\[1\]\.baseline_other$", SOURCE_DEFECT,
+         "kilden læser »Folketings valg KK/ helelandet«, »Kommunal valg«"),
+        (r"^sub_agreements\[0\]\.activities\[0\]\.content$", SOURCE_DEFECT,
+         "kilden har sløret fodnotens nummer sammen med forfatternavnene (»0Xxxxxxx«)"),
+    ],
+    "bispebjerg-udsatte-grupper": [
+        (r"^(plan|sub_agreements\[\d+\])\.(start|end)_date$", NEEDS_MODEL,
+         "en københavnerkontrakt har en dato (12. december 2013), ikke en periode; planen kræver en periode"),
+    ],
+}
 
 # A line counts as a transcription difference when runs of at least MIN_RUN_WORDS words found in the
 # source cover at least DIFFERS_SHARE of it; otherwise it is content the source lacks.
 MIN_RUN_WORDS = 3
 DIFFERS_SHARE = 0.5
+# A short line (at most NEAR_MAX_WORDS words) that differs from a run of source words by a few letters
+# (similarity of at least NEAR_RATIO) is a transcription difference too.
+NEAR_MAX_WORDS = 8
+NEAR_RATIO = 0.85
 
 MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
           "november", "december"]
@@ -400,6 +427,22 @@ class SourceIndex:
             self._folded = self.text.casefold()
         return _contains(self._folded, line.casefold())
 
+    def has_near(self, line: str) -> bool:
+        """Whether a short line (a name, a title) differs from some run of source words by a few
+        letters only ("Opsøgende" extracted as "Opsgende"). Only decides how a miss is classed."""
+        words = line.split(" ")
+        if len(words) > NEAR_MAX_WORDS:
+            return False
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(line)
+        for start in range(len(self.words) - len(words) + 1):
+            candidate = " ".join(self.words[start:start + len(words)])
+            matcher.set_seq1(candidate)
+            if matcher.real_quick_ratio() >= NEAR_RATIO and matcher.quick_ratio() >= NEAR_RATIO \
+                    and matcher.ratio() >= NEAR_RATIO:
+                return True
+        return False
+
     def interleaved(self, line: str) -> int | None:
         """The number of source words skipped to find ``line``'s words in order, or None."""
         words = [ANONYMISED if word.startswith(ANONYMISED) else word
@@ -474,6 +517,13 @@ class PlanAudit:
         return [miss for miss in self.misses if miss.cause == cause]
 
 
+def _known_miss(slug: str, path: str) -> tuple[str, str] | None:
+    for pattern, cause, reason in KNOWN_MISSES.get(slug, []):
+        if re.search(pattern, path):
+            return cause, reason
+    return None
+
+
 def _check(item: Field, source: SourceIndex, document: str) -> tuple[Miss | None, bool]:
     """``(miss or None, whether a line was found only interleaved)``."""
     interleaved = False
@@ -486,11 +536,14 @@ def _check(item: Field, source: SourceIndex, document: str) -> tuple[Miss | None
         # ("v. sekretariatschef …" → the title "Sekretariatschef"); that letter alone may differ.
         if not item.source_forms and source.contains(line[:1].swapcase() + line[1:]):
             continue
+        # A title the source sets in capitals ("KONTRAKT OM BOLIGSOCIALT SAMARBEJDE PÅ").
+        if not item.source_forms and line.upper() != line and source.contains(line.upper()):
+            continue
         if len(forms) == 1 and source.interleaved(line) is not None:
             interleaved = True
             continue
         share = source_share(line, source.text)
-        cause = DIFFERS if share >= DIFFERS_SHARE else ABSENT
+        cause = DIFFERS if share >= DIFFERS_SHARE or source.has_near(line) else ABSENT
         where = f"linje {index + 1}: " if len(item.lines) > 1 else ""
         return Miss(item.path, cause, where + short_diff(line, source.text)), interleaved
     for index, line in enumerate(item.printed):
@@ -517,6 +570,9 @@ def audit_plan(plan: Plan, seeds_dir: Path) -> PlanAudit:
     for item in plan_fields(read_json(data_path), expense_type_names()):
         result.fields += 1
         miss, interleaved = _check(item, source, document)
+        known = _known_miss(plan.slug, item.path)
+        if miss is not None and known and miss.cause in (DIFFERS, ABSENT):
+            miss = Miss(item.path, known[0], f"{known[1]}; {miss.detail}")
         if miss is None:
             result.verbatim += 1
             result.interleaved += interleaved
