@@ -61,6 +61,10 @@ KNOWN_MISSES: dict[str, list[tuple[str, str, str]]] = {
          "kilden har sløret aktivitetens navn (»XXXX bidrager«, »Xxxxxx Betjent bidrager«)"),
     ],
     "amager": [
+        (r"^sub_agreements\[2\]\.activities\[2\]\.target_group$", SOURCE_DEFECT,
+         "kilden har sløret ordet »Børn« (»Xxxx og unge, der opholder sig …«)"),
+        (r"^sub_agreements\[1\]\.activities\[1\]\.responsibilities$", SOURCE_DEFECT,
+         "kilden har sløret aktivitetens navn (»Xxxxxxxxxx med mentor«)"),
         (r"^organisations\[8\]\.name$", SOURCE_DEFECT,
          "kilden læser »Børne og ungdomsforvaltningen (BUF)« (bindestregen tabt)"),
         (r"^budget\.lines\[4\]\.amounts$", SOURCE_DEFECT,
@@ -382,7 +386,7 @@ def _clip(text: str, width: int) -> str:
 
 # A blacked-out name in the source ("Xxxxx Xxxxx", "xx0x@xx.xx", "xxx.xxxxxx.xx"), and the demo's
 # stand-in for it ("[anonymiseret skole]").
-_MASKED = re.compile(r"^\W*(?=[^\s]*[Xx]{2})[Xx0-9.@:/_-]+\W*$")
+_MASKED = re.compile(r"^\W*(?:v[/.])?(?=[^\s]*[Xx]{2})[Xx0-9.@:/_-]+\W*$")
 _ANONYMISED = re.compile(r"\[anonymiseret[^\]]*\]")
 ANONYMISED = "\x00anonymiseret"
 
@@ -455,7 +459,7 @@ class SourceIndex:
 
     def interleaved(self, line: str) -> int | None:
         """The number of source words skipped to find ``line``'s words in order, or None."""
-        words = [ANONYMISED if word.startswith(ANONYMISED) else word
+        words = [ANONYMISED if ANONYMISED in word else word
                  for word in _ANONYMISED.sub(ANONYMISED, line).split(" ")]
         if any(word not in self.starts for word in words):
             return None
@@ -463,7 +467,7 @@ class SourceIndex:
         best: int | None = None
         limit = MAX_SKIPPED_PER_WORD * len(words) + MAX_SKIPPED_EXTRA
         for start, width in self.starts[words[anchor]]:
-            after = self._forward(words[anchor + 1:], start + width)
+            after = self._forward(words[anchor + 1:], start + width, words[anchor])
             before = self._backward(list(reversed(words[:anchor])), start)
             if after is None or before is None:
                 continue
@@ -474,13 +478,21 @@ class SourceIndex:
                     break
         return best
 
-    def _forward(self, words: list[str], position: int) -> int | None:
+    def _masked_at(self, index: int) -> bool:
+        return 0 <= index < len(self.words) and bool(_MASKED.match(self.words[index]))
+
+    def _forward(self, words: list[str], position: int, previous: str | None = None) -> int | None:
         skipped = 0
         for word in words:
             starts = self._keys[word]
             at = bisect.bisect_left(starts, position)
             if at == len(starts) or starts[at] - position > MAX_GAP:
                 return None
+            # A word of the line where the source has a blacked-out one (unless the name the line
+            # anonymises runs on over several source words).
+            if starts[at] > position and self._masked_at(position) and previous != ANONYMISED:
+                return None
+            previous = word
             skipped += starts[at] - position
             position = starts[at] + self.starts[word][at][1]
         return skipped
@@ -497,6 +509,8 @@ class SourceIndex:
                 return None
             end = occurrences[at][0] + occurrences[at][1]
             if position - end > MAX_GAP:
+                return None
+            if end < position and self._masked_at(position - 1) and word != ANONYMISED:
                 return None
             skipped += position - end
             position = occurrences[at][0]
