@@ -402,9 +402,11 @@ class SourceIndex:
     *Contiguous*: the line is a part of the text. *Interleaved*: the line's words occur in the source
     in the same order, each one whole (or split in two by the extraction: "helhedsplane ns"), with
     only a few source words between them: the text of a table cell that the extraction interleaved
-    with the neighbouring cells, or a paragraph broken by a page's footnotes. No word may be changed,
-    added or left out of the line; a source word standing for a blacked-out name matches the demo's
-    "[anonymiseret …]".
+    with the neighbouring cells, or a paragraph broken by a page's footnotes. No word may be changed
+    or added, and none may stand where the source has a blacked-out word; a source word standing for a
+    blacked-out name matches the demo's "[anonymiseret …]". A word left out of the line among the
+    skipped ones goes unnoticed, which is why the skips are few (``MAX_SKIPPED_PER_WORD``) and the
+    report counts these fields apart.
     """
 
     def __init__(self, raw: str) -> None:
