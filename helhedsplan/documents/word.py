@@ -313,7 +313,8 @@ def _subgoal_table(w: Writer, rows: list[dict]) -> None:
     for row in rows:
         if row["indicator"]:
             indicator = ("Akt.nær indikator: " if row["kind"] == "aktivitetsnaer" else "") + row["indicator_text"]
-            if row["target"]:
+            # An indicator worded as its own target ("40 deltagere gennemfører mentorforløb") prints once.
+            if row["target"] and row["target"] != row["indicator_text"]:
                 indicator += "\n" + (row["target"] if row["monitoring"] else f"Mål: {row['target']}")
         else:
             indicator = "Ingen indikator"

@@ -288,6 +288,9 @@ def _read_sub_goals(result: DelaftaleImport, rows: list[list[str]]) -> None:
             fields["monitoring"] = True
         elif target:
             fields["target"] = target.removeprefix("Mål:").strip()
+        elif fields.get("kind") == Indicator.Kind.ACTIVITY:
+            # LBF's "Akt.nær indikator: 40 deltagere gennemfører mentorforløb": the indicator is its target.
+            fields["target"] = text
         other_lines = other.split("\n")
         fields["baseline_other"] = other_lines[0]
         if len(other_lines) > 1:
