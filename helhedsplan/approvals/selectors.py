@@ -81,7 +81,9 @@ def _with_states(rows: list[DocumentRow]) -> list[DocumentRow]:
 def plan_documents(plan: Plan) -> list[DocumentRow]:
     """The strategic agreement, the delaftaler and the budgetark of a plan with status and latest approval."""
     approvals: dict[tuple, Approval] = {}
-    for approval in Approval.objects.filter(plan=plan).select_related("plan", "focus_area").order_by("number"):
+    # The page shows each latest approval's number, date and link: its frozen content and HTML stay unread.
+    for approval in Approval.objects.filter(plan=plan).select_related("plan", "focus_area").order_by("number") \
+            .defer("data", "html"):
         approvals[(approval.kind, approval.focus_area_id)] = approval
     rows: list[DocumentRow] = []
     agreement = StrategicAgreement.objects.filter(plan=plan).first()

@@ -117,6 +117,21 @@ def document_states(documents: list[Document],
     return states
 
 
+def latest_approvals(documents: list[Document]) -> list[Approval | None]:
+    """``latest_approval`` of several documents of one or more plans, read together in one query. Only what a
+    state needs is read (the frozen content and HTML stay in the database)."""
+    if not documents:
+        return []
+    latest: dict[tuple, Approval] = {}
+    approvals = Approval.objects.filter(plan_id__in={document.plan_id for document in documents},
+                                        kind__in={approval_kind(document) for document in documents})
+    for approval in approvals.select_related("plan", "focus_area").defer("data", "html").order_by("number"):
+        latest[(approval.plan_id, approval.kind, approval.focus_area_id)] = approval
+    return [latest.get((document.plan_id, approval_kind(document),
+                        document.focus_area_id if isinstance(document, SubAgreement) else None))
+            for document in documents]
+
+
 _UNREAD = object()
 
 
@@ -125,3 +140,9 @@ def document_state(document: Document, *,
     """The document's state. ``approval`` passes its latest approval (or None) when the caller has read it."""
     latest = latest_approval(document) if approval is _UNREAD else approval
     return DocumentState(document=document, latest_approval=latest)
+
+
+def document_status(document: Document) -> DocumentState:
+    """The state of one document for a page that shows where it stands and not the approval's content (its
+    latest approval is read without the frozen content and HTML)."""
+    return document_state(document, approval=latest_approvals([document])[0])
