@@ -55,7 +55,7 @@ def _plan_detail_parts(access: selectors.PlanAccess) -> dict[str, str]:
     """The plan page's parts."""
     plan = access.plan
     findings = plan_findings(plan)
-    context = selectors.plan_overview(plan)
+    context = selectors.plan_overview(plan, parties=False)  # the plan page does not list the parties
     context.update({
         "access": access,
         "documents": plan_documents(plan),
