@@ -142,6 +142,23 @@ def document_state(document: Document, *,
     return DocumentState(document=document, latest_approval=latest)
 
 
+def approved_states(documents: list[Document]) -> list[DocumentState] | None:
+    """The documents' states if every one of them is approved, else None, reading as little live content as
+    that takes: none when a document was never approved or is with the bestyrelse; then the strategic
+    agreement and the budget one at a time (stopping at the first that is not approved), the delaftaler
+    together."""
+    states = [DocumentState(document=document, latest_approval=approval)
+              for document, approval in zip(documents, latest_approvals(documents), strict=True)]
+    if any(state.latest_approval is None or state.is_submitted for state in states):
+        return None
+    if not all(state.is_approved for state in states if not isinstance(state.document, SubAgreement)):
+        return None
+    subs = [state for state in states if isinstance(state.document, SubAgreement)]
+    for state, snapshot in zip(subs, snapshots.document_snapshots([s.document for s in subs]), strict=True):
+        state.__dict__["snapshot"] = snapshot  # what the cached property would have read
+    return states if all(state.is_approved for state in subs) else None
+
+
 def document_status(document: Document) -> DocumentState:
     """The state of one document for a page that shows where it stands and not the approval's content (its
     latest approval is read without the frozen content and HTML)."""
