@@ -48,7 +48,8 @@ def current_budget(plan: Plan, as_of: date | None = None) -> Approval | None:
 
 
 def approvals_of(document: Document) -> QuerySet[Approval]:
-    approvals = Approval.objects.select_related("plan", "focus_area")  # their URLs name both
+    """The document's approvals, newest first, for a list of them (without their frozen content and HTML)."""
+    approvals = Approval.objects.select_related("plan", "focus_area").defer("data", "html")  # URLs name both
     approvals = approvals.filter(plan_id=document.plan_id, kind=approval_kind(document))
     if isinstance(document, SubAgreement):
         approvals = approvals.filter(focus_area_id=document.focus_area_id)
