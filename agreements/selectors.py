@@ -70,26 +70,30 @@ def sub_agreement_queryset() -> QuerySet[SubAgreement]:
     )
 
 
-def plan_overview(plan: Plan) -> dict:
-    """Everything the read-only plan page shows, in a fixed number of queries."""
+def plan_overview(plan: Plan, *, parties: bool = True) -> dict:
+    """What the plan page and the strategic agreement's page show of the plan, in a fixed number of queries:
+    the strategic agreement with its parties (``parties=False``: without), the chosen indsatsområder and the
+    boligområder with their afdelinger. (The delaftaler are read by the pages that show them.)"""
     strategic = StrategicAgreement.objects.filter(plan=plan).first()
-    parties = []
-    if strategic is not None:
-        parties = list(AgreementParty.objects.filter(agreement=strategic).select_related("organisation"))
+    agreement_parties = []
+    if strategic is not None and parties:
+        agreement_parties = list(AgreementParty.objects.filter(agreement=strategic).select_related("organisation"))
     return {
         "plan": plan,
         "strategic_agreement": strategic,
-        "agreement_parties": parties,
+        "agreement_parties": agreement_parties,
         "focus_areas": list(PlanFocusArea.objects.filter(plan=plan).select_related("focus_area")),
         "housing_areas": list(
             HousingArea.objects.filter(plan=plan).prefetch_related("departments__organisation")
         ),
-        "sub_agreements": list(sub_agreement_queryset().filter(plan=plan)),
     }
 
 
-def get_sub_agreement(plan: Plan, area_slug: str) -> SubAgreement:
-    sub_agreement = sub_agreement_queryset().filter(plan=plan, focus_area__slug=area_slug).first()
+def get_sub_agreement(plan: Plan, area_slug: str, *, children: bool = True) -> SubAgreement:
+    """The plan's delaftale for an indsatsområde, with its parties, activities and staff resources read too
+    (``children=False``: without them, for a page that reads them its own way or not at all)."""
+    queryset = sub_agreement_queryset() if children else SubAgreement.objects.select_related("focus_area", "plan")
+    sub_agreement = queryset.filter(plan=plan, focus_area__slug=area_slug).first()
     if sub_agreement is None:
         raise Http404("Delaftalen findes ikke.")
     return sub_agreement

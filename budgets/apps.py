@@ -9,8 +9,8 @@ class BudgetsConfig(AppConfig):
     def ready(self) -> None:
         from helhedsplan import findings
 
-        from . import checks, followup, signals
+        from . import checks, signals
 
         signals.connect()
-        findings.register(findings=checks.plan_findings, summary=checks.plan_summary)
-        findings.register(findings=followup.followup_findings, summary=followup.followup_summary)
+        # The rule checks and the follow-up's findings together: they read the same budget sheet.
+        findings.register(findings=checks.budget_findings, summary=checks.budget_summary)

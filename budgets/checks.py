@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Any
 
 from agreements.models import Plan, StaffResource, SubAgreement
 from helhedsplan.findings import ERROR, WARNING, Finding
 from helhedsplan.formatting import format_number, format_percent
 
+from . import followup
 from .content import CROSS_CUTTING, FOCUS_AREA
 from .models import BudgetLine
 from .selectors import budget_sheet
@@ -39,8 +41,27 @@ def _years_text(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def plan_findings(plan: Plan) -> list[Finding]:
+_UNREAD: Any = object()
+
+
+def budget_findings(plan: Plan) -> list[Finding]:
+    """The budget's rule checks and its follow-up against forbrug (``followup.followup_findings``), with the
+    budget sheet read once for both."""
     sheet = budget_sheet(plan)
+    findings = plan_findings(plan, sheet=sheet)
+    if sheet is not None:
+        findings += followup.followup_findings(plan, followup=followup.budget_followup(plan, sheet=sheet))
+    return findings
+
+
+def budget_summary(plan: Plan) -> list[str]:
+    return [*plan_summary(plan), *followup.followup_summary(plan)]
+
+
+def plan_findings(plan: Plan, *, sheet: dict[str, Any] | None = _UNREAD) -> list[Finding]:
+    """The budget's rule checks. ``sheet``: the plan's ``budget_sheet`` when the caller has read it already."""
+    if sheet is _UNREAD:
+        sheet = budget_sheet(plan)
     if sheet is None:
         return [Finding(WARNING, "Helhedsplanen har endnu intet budget.", plan, code="no_budget")]
     findings: list[Finding] = []

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
+from simple_history.manager import HistoricalQuerySet
 from simple_history.utils import get_m2m_reverse_field_name
 
 from agreements import services
@@ -68,6 +70,24 @@ class ChangeEntry:
     @property
     def field_names(self) -> str:
         return ", ".join(f.label for f in self.fields)
+
+
+@cache
+def _history_model(model: type[models.Model]) -> type[models.Model]:
+    return model.history.model
+
+
+def _history(model: type[models.Model]) -> HistoricalQuerySet:
+    """All history rows of ``model``, as ``model.history.all()`` gives them. (The ``history`` descriptor builds a
+    new manager class on every access, which costs more than the query it makes; the model's historical model
+    class is looked up once.)"""
+    return HistoricalQuerySet(model=_history_model(model))
+
+
+@cache
+def _m2m_history_model(history_model: type[models.Model], name: str) -> type[models.Model]:
+    """The model of a historical record's many-to-many rows (its descriptor, too, builds a manager class)."""
+    return getattr(history_model, name).model
 
 
 def _who(record) -> str:
@@ -143,7 +163,7 @@ def _m2m_values_bulk(records: list, name: str, model: type[models.Model]) -> dic
     """``{history_id: {related ids}}`` for many historical records in one query."""
     if not records:
         return {}
-    m2m_model = getattr(records[0], name).model
+    m2m_model = _m2m_history_model(type(records[0]), name)
     attname = get_m2m_reverse_field_name(model._meta.get_field(name))
     values: dict[int, set[int]] = {record.history_id: set() for record in records}
     for history_id, related_id in m2m_model.objects.filter(history_id__in=list(values)) \
@@ -153,7 +173,7 @@ def _m2m_values_bulk(records: list, name: str, model: type[models.Model]) -> dic
 
 
 def _entries_for(model: type[models.Model], records, names: _Names, object_label, document_label) -> list[ChangeEntry]:
-    recorded = {f.name for f in model.history.model._meta.concrete_fields}  # minus HistoricalRecords' excluded
+    recorded = {f.name for f in _history_model(model)._meta.concrete_fields}  # minus HistoricalRecords' excluded
     tracked = [f.name for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and f.name in recorded]
     m2m = [f.name for f in model._meta.many_to_many] if model is Activity else []
     entries: list[ChangeEntry] = []
@@ -209,17 +229,18 @@ def _records(model: type[models.Model], per_object: int | None = None, **filters
     newest ``per_object`` rows plus one older row as the predecessor to diff against, so a "recent
     changes" list reads a bounded number of rows however large the plan and its history grow.
     """
-    queryset = model.history.filter(**filters)
+    queryset = _history(model).filter(**filters)
     if per_object is not None:
-        # Only objects among the newest ``per_object`` rows can appear in the list.
-        newest = set(queryset.order_by("-history_date", "-history_id").values_list("id", flat=True)[:per_object])
-        queryset = model.history.filter(id__in=newest).annotate(history_rank=Window(
+        # Only objects among the newest ``per_object`` rows can appear in the list (read in the same query).
+        newest = queryset.order_by("-history_date", "-history_id").values("id")[:per_object]
+        queryset = _history(model).filter(id__in=newest).annotate(history_rank=Window(
             RowNumber(), partition_by=[F("id")], order_by=[F("history_date").desc(), F("history_id").desc()],
         )).filter(history_rank__lte=per_object + 1)
     return queryset.select_related("history_user").order_by("id", "history_date", "history_id")
 
 
-def _subagreement_sources(sub_ids: list[int], names: _Names, with_document: bool, per_object: int | None = None):
+def _subagreement_sources(sub_ids: list[int] | QuerySet, names: _Names, with_document: bool,
+                          per_object: int | None = None):
     def doc(record) -> str:
         if not with_document:
             return ""
@@ -271,9 +292,9 @@ def plan_changes(plan: Plan | list[Plan], limit: int | None = None) -> list[Chan
     plans = plan if isinstance(plan, list) else [plan]
     plan_ids = [p.pk for p in plans]
     names = _Names()
-    sub_ids = list(SubAgreement.history.filter(plan_id__in=plan_ids).values_list("id", flat=True).distinct())
-    agreement_ids = list(StrategicAgreement.history.filter(plan_id__in=plan_ids).values_list("id", flat=True)
-                         .distinct())
+    # Every delaftale and strategic agreement the plans have had (also deleted ones), as subqueries.
+    sub_ids = _history(SubAgreement).filter(plan_id__in=plan_ids).values("id")
+    agreement_ids = _history(StrategicAgreement).filter(plan_id__in=plan_ids).values("id")
     plan_label = (lambda r: names.get(Plan, r.plan_id)) if len(plans) > 1 else (lambda r: "")
     sources = [
         (Plan, _records(Plan, limit, id__in=plan_ids), lambda r: f"Helhedsplanen »{r.name}«", lambda r: ""),
@@ -295,7 +316,7 @@ def plan_changes(plan: Plan | list[Plan], limit: int | None = None) -> list[Chan
 
 def deleted_activities(sub_agreement: SubAgreement) -> list:
     """Deletion records of this delaftale's activities that do not exist any more, newest first."""
-    records = Activity.history.filter(sub_agreement_id=sub_agreement.pk, history_type="-") \
+    records = _history(Activity).filter(sub_agreement_id=sub_agreement.pk, history_type="-") \
         .select_related("history_user").order_by("-history_date")
     existing = set(Activity.objects.filter(pk__in=[r.id for r in records]).values_list("pk", flat=True))
     seen: set[int] = set()

@@ -48,7 +48,8 @@ def current_budget(plan: Plan, as_of: date | None = None) -> Approval | None:
 
 
 def approvals_of(document: Document) -> QuerySet[Approval]:
-    approvals = Approval.objects.select_related("plan", "focus_area")  # their URLs name both
+    """The document's approvals, newest first, for a list of them (without their frozen content and HTML)."""
+    approvals = Approval.objects.select_related("plan", "focus_area").defer("data", "html")  # URLs name both
     approvals = approvals.filter(plan_id=document.plan_id, kind=approval_kind(document))
     if isinstance(document, SubAgreement):
         approvals = approvals.filter(focus_area_id=document.focus_area_id)
@@ -81,7 +82,9 @@ def _with_states(rows: list[DocumentRow]) -> list[DocumentRow]:
 def plan_documents(plan: Plan) -> list[DocumentRow]:
     """The strategic agreement, the delaftaler and the budgetark of a plan with status and latest approval."""
     approvals: dict[tuple, Approval] = {}
-    for approval in Approval.objects.filter(plan=plan).select_related("plan", "focus_area").order_by("number"):
+    # The page shows each latest approval's number, date and link: its frozen content and HTML stay unread.
+    for approval in Approval.objects.filter(plan=plan).select_related("plan", "focus_area").order_by("number") \
+            .defer("data", "html"):
         approvals[(approval.kind, approval.focus_area_id)] = approval
     rows: list[DocumentRow] = []
     agreement = StrategicAgreement.objects.filter(plan=plan).first()

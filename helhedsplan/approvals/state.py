@@ -117,6 +117,21 @@ def document_states(documents: list[Document],
     return states
 
 
+def latest_approvals(documents: list[Document]) -> list[Approval | None]:
+    """``latest_approval`` of several documents of one or more plans, read together in one query. Only what a
+    state needs is read (the frozen content and HTML stay in the database)."""
+    if not documents:
+        return []
+    latest: dict[tuple, Approval] = {}
+    approvals = Approval.objects.filter(plan_id__in={document.plan_id for document in documents},
+                                        kind__in={approval_kind(document) for document in documents})
+    for approval in approvals.select_related("plan", "focus_area").defer("data", "html").order_by("number"):
+        latest[(approval.plan_id, approval.kind, approval.focus_area_id)] = approval
+    return [latest.get((document.plan_id, approval_kind(document),
+                        document.focus_area_id if isinstance(document, SubAgreement) else None))
+            for document in documents]
+
+
 _UNREAD = object()
 
 
@@ -125,3 +140,26 @@ def document_state(document: Document, *,
     """The document's state. ``approval`` passes its latest approval (or None) when the caller has read it."""
     latest = latest_approval(document) if approval is _UNREAD else approval
     return DocumentState(document=document, latest_approval=latest)
+
+
+def approved_states(documents: list[Document]) -> list[DocumentState] | None:
+    """The documents' states if every one of them is approved, else None, reading as little live content as
+    that takes: none when a document was never approved or is with the bestyrelse; then the strategic
+    agreement and the budget one at a time (stopping at the first that is not approved), the delaftaler
+    together."""
+    states = [DocumentState(document=document, latest_approval=approval)
+              for document, approval in zip(documents, latest_approvals(documents), strict=True)]
+    if any(state.latest_approval is None or state.is_submitted for state in states):
+        return None
+    if not all(state.is_approved for state in states if not isinstance(state.document, SubAgreement)):
+        return None
+    subs = [state for state in states if isinstance(state.document, SubAgreement)]
+    for state, snapshot in zip(subs, snapshots.document_snapshots([s.document for s in subs]), strict=True):
+        state.__dict__["snapshot"] = snapshot  # what the cached property would have read
+    return states if all(state.is_approved for state in subs) else None
+
+
+def document_status(document: Document) -> DocumentState:
+    """The state of one document for a page that shows where it stands and not the approval's content (its
+    latest approval is read without the frozen content and HTML)."""
+    return document_state(document, approval=latest_approvals([document])[0])

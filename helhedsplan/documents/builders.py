@@ -50,7 +50,7 @@ from budgets import followup as budget_followup
 from budgets.charts import followup_charts
 from budgets.models import Budget
 from budgets.selectors import budget_sheet, focus_area_economy
-from helhedsplan.approvals.state import document_state
+from helhedsplan.approvals.state import approved_states
 from helhedsplan.formatting import keep_units_together
 from indicators.charts import indicator_chart_svg
 from indicators.selectors import followup_table, goal_rows, subgoal_rows
@@ -413,7 +413,7 @@ def _approval(parts: list[StrategicAgreement | SubAgreement | Budget | None]) ->
     when the samarbejdsaftale, every delaftale and the budgetark (if the plan has one) are."""
     if not parts or any(part is None for part in parts):
         return None
-    states = [document_state(part) for part in parts]
-    if not all(state.is_approved for state in states):
+    states = approved_states(parts)
+    if states is None:
         return None
     return ApprovalMark(date=max(state.latest_approval.meeting_date for state in states))

@@ -129,3 +129,17 @@ def test_the_chart_draws_budget_and_forbrug_per_year_deterministically(with_actu
     again = followup_chart_svg(key="total", title="x", years=followup["years"], row=followup["total"],
                                recorded=[False] * 4)
     assert "1.540,8" not in again  # without registered forbrug there is no forbrug bar
+
+
+def test_the_plan_findings_carry_the_budget_checks_and_the_followup_findings_from_one_read(with_actuals):
+    """The budget's rule checks and the follow-up's findings are registered together and read the budget
+    sheet once; the plan's findings hold both, the same as each check gives on its own."""
+    from budgets import checks
+    from helhedsplan.findings import plan_findings
+
+    BudgetLine.objects.filter(budget__plan=with_actuals, name="Økonomistyring").update(lbf=0)  # out of balance
+    together = checks.budget_findings(with_actuals)
+    assert together == checks.plan_findings(with_actuals) + followup_findings(with_actuals)
+    codes = {f.code for f in together}
+    assert "actual_over_budget" in codes and any(f.is_error for f in together)
+    assert set(together) <= set(plan_findings(with_actuals))

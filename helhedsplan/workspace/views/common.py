@@ -29,8 +29,8 @@ def expected_version(request: HttpRequest, loaded: int) -> int:
     return int(shown) if shown.isdecimal() else loaded
 
 
-def sub_agreement_for(access: selectors.PlanAccess, area: str) -> SubAgreement:
-    return selectors.get_sub_agreement(access.plan, area)
+def sub_agreement_for(access: selectors.PlanAccess, area: str, *, children: bool = True) -> SubAgreement:
+    return selectors.get_sub_agreement(access.plan, area, children=children)
 
 
 # The ``document_kind`` the budget's workflow URLs pass to the shared workflow views.

@@ -26,7 +26,10 @@ from helhedsplan.templatetags.findings import index_findings
 def plan_list(request: HttpRequest) -> HttpResponse:
     """The dashboard: the user's plans, the status of each document, open findings, recent changes."""
     plans = list(permissions.plans_visible_to(request.user).select_related("pulje", "municipality"))
-    member_plan_ids = set(request.user.plan_memberships.values_list("plan_id", flat=True))
+    roles = dict(request.user.plan_memberships.values_list("plan_id", "role"))
+    for plan in plans:
+        plan._viewer = (request.user.pk, roles.get(plan.pk))  # the role, read once for the permission rules
+    member_plan_ids = set(roles)
     member_plans = [plan for plan in plans if plan.pk in member_plan_ids]
     documents = plans_documents(member_plans)  # every card's documents and their states, read together
     cards = [{"plan": plan, "html": _plan_card(permissions.PlanAccess(user=request.user, plan=plan),
@@ -55,7 +58,7 @@ def _plan_detail_parts(access: selectors.PlanAccess) -> dict[str, str]:
     """The plan page's parts."""
     plan = access.plan
     findings = plan_findings(plan)
-    context = selectors.plan_overview(plan)
+    context = selectors.plan_overview(plan, parties=False)  # the plan page does not list the parties
     context.update({
         "access": access,
         "documents": plan_documents(plan),

@@ -20,7 +20,7 @@ from agreements.models import (
     PlanFocusArea,
     StrategicAgreement,
 )
-from helhedsplan.approvals.state import document_state
+from helhedsplan.approvals.state import document_status
 from helhedsplan.findings import plan_findings
 from helhedsplan.forms import add_service_errors
 from helhedsplan.templatetags.findings import index_findings
@@ -82,7 +82,7 @@ def strategic_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "agreements/strategic_form.html", {
         "plan": access.plan, "access": access, "agreement": agreement, "form": form, "parties": parties,
         "areas": areas, "findings_index": index_findings(findings), "conflict": conflict,
-        "state": document_state(agreement) if agreement.pk else None,
+        "state": document_status(agreement) if agreement.pk else None,
     }, status=409 if conflict else 200)
 
 

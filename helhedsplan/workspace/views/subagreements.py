@@ -28,7 +28,7 @@ from agreements.models import (
 )
 from agreements.views.clauses import clauses_by_field
 from helhedsplan.approvals import history
-from helhedsplan.approvals.state import document_state
+from helhedsplan.approvals.state import document_status
 from helhedsplan.findings import plan_findings
 from helhedsplan.forms import add_service_errors, error_messages
 from helhedsplan.notifications import events
@@ -83,7 +83,7 @@ def _editor_forms(request: HttpRequest, sub_agreement: SubAgreement):
 def subagreement_edit(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     """The delaftale editor: every field with parties, activities and staff resources on one page."""
     access = selectors.get_plan_access(request.user, slug, permissions.EDIT_PLAN)
-    sub_agreement = sub_agreement_for(access, area)
+    sub_agreement = sub_agreement_for(access, area, children=False)
     form, formsets = _editor_forms(request, sub_agreement)
     conflict = None
     if request.method == "POST":
@@ -107,7 +107,7 @@ def subagreement_edit(request: HttpRequest, slug: str, area: str) -> HttpRespons
     findings = plan_findings(access.plan)
     return render(request, "agreements/subagreement_form.html", {
         "plan": access.plan, "access": access, "sub_agreement": sub_agreement, "form": form,
-        "state": document_state(sub_agreement),
+        "state": document_status(sub_agreement),
         "parties": formsets["parties"], "activities": formsets["activities"],
         "staff_resources": formsets["staff_resources"],
         "findings_index": index_findings(findings),
@@ -119,7 +119,7 @@ def subagreement_edit(request: HttpRequest, slug: str, area: str) -> HttpRespons
 @login_required
 def subagreement_history(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     access = selectors.get_plan_access(request.user, slug)
-    sub_agreement = sub_agreement_for(access, area)
+    sub_agreement = sub_agreement_for(access, area, children=False)
     page = Paginator(history.subagreement_changes(sub_agreement), 50).get_page(request.GET.get("side"))
     return render(request, "agreements/subagreement_history.html", {
         "plan": access.plan, "access": access, "sub_agreement": sub_agreement, "page": page,
@@ -131,7 +131,7 @@ def subagreement_history(request: HttpRequest, slug: str, area: str) -> HttpResp
 @require_POST
 def activity_restore(request: HttpRequest, slug: str, area: str, history_id: int) -> HttpResponse:
     access = selectors.get_plan_access(request.user, slug, permissions.EDIT_PLAN)
-    sub_agreement = sub_agreement_for(access, area)
+    sub_agreement = sub_agreement_for(access, area, children=False)
     try:
         activity = history.activity_restore(sub_agreement=sub_agreement, history_id=history_id)
     except ValidationError as exc:
@@ -145,14 +145,14 @@ def activity_restore(request: HttpRequest, slug: str, area: str, history_id: int
 def subagreement_changes(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     """Ændringer siden sidste godkendelse: today's delaftale compared with its last approval."""
     access = selectors.get_plan_access(request.user, slug)
-    sub_agreement = sub_agreement_for(access, area)
+    sub_agreement = sub_agreement_for(access, area, children=False)
     return changes_page(request, access, sub_agreement)
 
 
 @login_required
 def activity_edit(request: HttpRequest, slug: str, area: str, pk: int | None = None) -> HttpResponse:
     access = selectors.get_plan_access(request.user, slug, permissions.EDIT_PLAN)
-    sub_agreement = sub_agreement_for(access, area)
+    sub_agreement = sub_agreement_for(access, area, children=False)
     activity = selectors.get_activity(sub_agreement, pk) if pk else Activity(sub_agreement=sub_agreement)
     form = ActivityForm(request.POST or None, instance=activity, sub_agreement=sub_agreement)
     conflict = None
@@ -186,7 +186,7 @@ def activity_edit(request: HttpRequest, slug: str, area: str, pk: int | None = N
 @require_POST
 def comment_add(request: HttpRequest, slug: str, area: str | None = None) -> HttpResponse:
     access = selectors.get_plan_access(request.user, slug, permissions.COMMENT)
-    sub_agreement = sub_agreement_for(access, area) if area else None
+    sub_agreement = sub_agreement_for(access, area, children=False) if area else None
     form = CommentForm(request.POST)
     if form.is_valid():
         events.comment_post(plan=access.plan, author=request.user, text=form.cleaned_data["text"],
