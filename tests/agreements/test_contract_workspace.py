@@ -69,6 +69,8 @@ def test_strategic_editor_saves_the_contract_date_and_issuer(client, ws):
     ws.strategic.refresh_from_db()
     assert (ws.strategic.contract_date, ws.strategic.contract_issuer, ws.strategic.contract_issuer_department) == (
         date(2013, 12, 12), issuer, "Teknik- og Miljøforvaltningen")
+    detail = client.get(reverse("agreements:strategic_detail", kwargs={"slug": ws.plan.slug})).content.decode()
+    assert "12. december 2013" in detail and "Testkommune, Teknik- og Miljøforvaltningen" in detail
 
     data = _strategic_data(ws)
     data["contract_issuer_department"] = "Teknik\x07forvaltningen"
@@ -117,6 +119,8 @@ def test_delaftale_editor_saves_economic_frame_revisions_and_staff_contacts(clie
     sub = SubAgreement.objects.get(pk=ws.sub_agreement.pk)
     assert (sub.economic_frame_amount, sub.economic_frame) == (3124220, "1. Beboerprojekt i alt 3.124.220 kr.")
     assert sub.activities.get(order=1).revision == "Boligsocialt Forum på Bispebjerg"
+    detail = client.get(sub.get_absolute_url()).content.decode()
+    assert "3.124.220 kr." in detail and "Boligsocialt Forum på Bispebjerg" in detail
     staff = StaffResource.objects.get(sub_agreement=sub)
     assert set(staff.contacts.all()) == {first, second}
     assert staff.history.first().contacts.count() == 2  # the contacts are in the history too
