@@ -151,11 +151,13 @@ def _sub_agreements(plan: Plan, *, area_slug: str | None = None) -> list[SubAgre
         "responsible_organisations",
         Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
     )
+    staff = StaffResource.objects.all()
+    if plan.is_contract:  # only a contract prints the staff functions' contacts
+        staff = staff.prefetch_related(Prefetch("contacts", queryset=Contact.objects.select_related("organisation")))
     queryset = SubAgreement.objects.filter(plan=plan).select_related("focus_area").prefetch_related(
         Prefetch("parties", queryset=SubAgreementParty.objects.select_related("organisation", "contact")),
         Prefetch("activities", queryset=activities),
-        Prefetch("staff_resources", queryset=StaffResource.objects.prefetch_related(
-            Prefetch("contacts", queryset=Contact.objects.select_related("organisation")))),
+        Prefetch("staff_resources", queryset=staff),
     )
     if area_slug is not None:
         queryset = queryset.filter(focus_area__slug=area_slug)

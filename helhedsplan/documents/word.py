@@ -524,7 +524,6 @@ def _kontrakt(w: Writer, context: dict[str, Any]) -> None:
                 label_column=True)
     w.status(context)
     if common and agreement is not None and agreement.section_1_area:
-        w.heading("Boligsociale helhedsplaner i området", 1)
         w.text(agreement.section_1_area)
 
     if common:
@@ -532,9 +531,6 @@ def _kontrakt(w: Writer, context: dict[str, Any]) -> None:
         w.kicker(plan.name)
         w.heading(f"Samarbejdet mellem {issuer.name if issuer else 'kommunen'} og boligsociale helhedsplaner", 0)
         w.text(agreement.section_3_organisation if agreement is not None else "")
-        if agreement is not None and agreement.section_2_vision:
-            w.heading("Sammenhæng med kommunens overordnede mål", 1)
-            w.text(agreement.section_2_vision)
 
     for entry in context["contract_entries"]:
         _kontrakt_area(w, context, entry)
@@ -557,13 +553,16 @@ def _kontrakt_area(w: Writer, context: dict[str, Any], entry: builders.Delaftale
             w.bullets(list(entry.goal_texts))
         else:
             w.paragraph("Der er ikke registreret overordnede mål for indsatsområdet.", italic=True)
+        agreement = context.get("agreement")
+        if agreement is not None and agreement.section_2_vision:
+            w.text(agreement.section_2_vision)
 
     activities = list(sa.activities.all())
-    w.heading("Aktiviteter, som kommune og boligorganisationer samarbejder om under indsatsområdet", 1)
-    if activities:
-        w.bullets([activity.name for activity in activities])
+    w.heading("Samarbejde mellem kommune og boligorganisationer", 1)
     if sa.municipal_coherence:
         w.text(sa.municipal_coherence)
+    elif activities:
+        w.bullets([activity.name for activity in activities])
 
     w.heading("Boligorganisationer og forvaltninger, som er involveret i indsatsområdet, med kontaktpersoner på "
               "ledelsesniveau", 1)

@@ -47,6 +47,8 @@ def test_bispebjerg_demo_pdf_is_the_contract_in_its_order(demo_data):
              "Samarbejdet mellem Københavns Kommune og boligsociale helhedsplaner",
              "Overordnet om indsatsområdet – Udsatte grupper",
              "Hvilke overordnede mål har indsatsområdet?",
+             "Indsatsområdet understøtter de 3 overordnede mål fra 'Politik for Udsatte Byområder'",
+             "Samarbejde mellem kommune og boligorganisationer",
              "Boligorganisationer og forvaltninger, som er involveret i indsatsområdet",
              "Indsatsområdets samlede økonomiske ramme i den boligsociale helhedsplan",
              "Aktiviteter/netværk under indsatsområdet – Udsatte grupper",
