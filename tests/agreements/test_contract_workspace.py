@@ -4,6 +4,7 @@ contacts in the delaftale's editors. LBF-helhedsplaner do not show the contract'
 
 from datetime import date
 
+import tablib
 from django.urls import reverse
 
 from agreements.forms import (
@@ -17,6 +18,7 @@ from agreements.forms import (
     SubAgreementForm,
 )
 from agreements.models import DocumentKind, Plan, PlanFocusArea, StaffResource, StrategicAgreement, SubAgreement
+from agreements.resources import ActivityResource
 from tests.agreements.formdata import form_data, formset_data
 from tests.factories.agreements import ContactFactory, OrganisationFactory
 
@@ -161,3 +163,15 @@ def test_activity_editor_saves_the_revision(client, ws):
     assert response.status_code == 302, response.content.decode()[:2000]
     activity.refresh_from_db()
     assert activity.revision == "Boligsocialt Forum Bispebjerg"
+
+
+def test_admin_import_sets_and_export_carries_an_activitys_revision(ws):
+    key = f"{ws.plan.slug}/{ws.sub_agreement.focus_area.slug}"
+    dataset = tablib.Dataset(headers=["delaftale", "aktivitetsnavn", "revision af aftalen"])
+    dataset.append([key, "Lektiecafé Toften", "Boligsocialt Forum på Bispebjerg"])
+    result = ActivityResource().import_data(dataset, dry_run=False, raise_errors=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    activity = ws.sub_agreement.activities.get(name="Lektiecafé Toften")
+    assert activity.revision == "Boligsocialt Forum på Bispebjerg"
+    exported = ActivityResource().export(queryset=ws.sub_agreement.activities.filter(pk=activity.pk))
+    assert exported.dict[0]["revision af aftalen"] == "Boligsocialt Forum på Bispebjerg"
