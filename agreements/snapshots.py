@@ -104,6 +104,14 @@ def model_item(instance: models.Model, names: list[str], label: str | None = Non
 SNAPSHOT_CHILDREN = ("_snapshot_parties", "_snapshot_activities", "_snapshot_staff")
 
 
+def _staff_queryset(sub_agreements: list[SubAgreement]):
+    """Staff resources, with their contacts when a contract (the only snapshot holding them) is among them."""
+    staff = StaffResource.objects.all()
+    if any(sub_agreement.plan.is_contract for sub_agreement in sub_agreements):
+        staff = staff.prefetch_related(Prefetch("contacts", queryset=Contact.objects.select_related("organisation")))
+    return staff
+
+
 def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict]:
     """The snapshot of each delaftale (id → snapshot) in a fixed number of queries, however many there are.
 
@@ -120,9 +128,7 @@ def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict
             "housing_areas", "responsible_organisations",
             Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),  # str(contact) names it
         )),
-        Prefetch("staff_resources", to_attr="_snapshot_staff", queryset=StaffResource.objects.prefetch_related(
-            Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
-        )),
+        Prefetch("staff_resources", to_attr="_snapshot_staff", queryset=_staff_queryset(sub_agreements)),
     )
     return {sub_agreement.pk: _subagreement_snapshot(sub_agreement) for sub_agreement in sub_agreements}
 

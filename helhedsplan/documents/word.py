@@ -487,8 +487,7 @@ def _samlet(w: Writer, context: dict[str, Any]) -> None:
 # --- A Kontrakt om boligsocialt samarbejde (``templates/documents/kontrakt.html``) ---------------------------
 
 CONTRACT_SKEMA_FIELDS = (
-    ("purpose", "Hvordan understøtter aktiviteten indsatsområdets overordnede mål? (Herunder kort beskrivelse af "
-                "aktiviteten)"),
+    ("purpose", "Hvordan understøtter aktiviteten indsatsområdets overordnede mål?"),
     ("content", "Hvilke medarbejderfunktioner fra henholdsvis kommune og boligorganisationer indgår i den fælles "
                 "aktivitet/netværk? Herunder kontaktperson"),
     ("responsibilities", "Ansvar og rollefordeling. Hvem gør hvad hvornår?"),

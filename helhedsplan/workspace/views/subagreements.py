@@ -23,6 +23,7 @@ from agreements.forms import (
 from agreements.models import (
     Activity,
     Comment,
+    StaffResource,
     SubAgreement,
     SubAgreementParty,
 )
@@ -74,7 +75,8 @@ def _editor_forms(request: HttpRequest, sub_agreement: SubAgreement):
         "parties": PartyFormSet(data, instance=sub_agreement, prefix="parter",
                                 queryset=SubAgreementParty.objects.select_related("organisation", "contact")),
         "activities": ActivityFormSet(data, instance=sub_agreement, prefix="aktiviteter"),
-        "staff_resources": StaffResourceFormSet(data, instance=sub_agreement, prefix="medarbejdere"),
+        "staff_resources": StaffResourceFormSet(data, instance=sub_agreement, prefix="medarbejdere",
+                                                queryset=StaffResource.objects.prefetch_related("contacts")),
     }
     return form, formsets
 
