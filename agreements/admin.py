@@ -99,8 +99,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug", "pulje", "start_date", "end_date", "municipality"]
-    list_filter = ["pulje", "municipality"]
+    list_display = ["name", "slug", "pulje", "document_kind", "start_date", "end_date", "municipality"]
+    list_filter = ["pulje", "document_kind", "municipality"]
     search_fields = ["name", "slug", "area_name", "lbf_journal_number"]
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ["pulje", "municipality"]
@@ -150,6 +150,7 @@ class StrategicAgreementAdmin(SimpleHistoryAdmin):
     search_fields = ["plan__name"]
     list_select_related = ["plan"]
     inlines = [AgreementPartyInline]
+    autocomplete_fields = ["contract_issuer"]
     readonly_fields = ["status"]  # moved by the bestyrelse workflow only
 
 
@@ -171,12 +172,13 @@ class ActivityInline(admin.StackedInline):
     model = Activity
     extra = 0
     show_change_link = True
-    fields = ["order", "name", "purpose", "target_group", "municipal_cofinancing"]
+    fields = ["order", "name", "purpose", "target_group", "municipal_cofinancing", "revision"]
 
 
 class StaffResourceInline(admin.TabularInline):
     model = StaffResource
     extra = 0
+    autocomplete_fields = ["contacts"]
 
 
 @admin.register(SubAgreement)
@@ -213,6 +215,7 @@ class StaffResourceAdmin(SimpleHistoryAdmin):
     list_filter = ["sub_agreement__plan", "financed_by_plan"]
     search_fields = ["function", "financed_by"]
     list_select_related = ["sub_agreement__plan", "sub_agreement__focus_area"]
+    autocomplete_fields = ["contacts"]
 
 
 @admin.register(Clause)

@@ -19,6 +19,7 @@ from .models import (
     AgreementParty,
     Clause,
     Contact,
+    DocumentKind,
     FocusArea,
     HousingArea,
     HousingDepartment,
@@ -129,6 +130,17 @@ def _contact(organisation: Organisation | None, name: str | None) -> Contact | N
     return queryset.first()
 
 
+def _contacts(organisations: dict[str, Organisation], names: list[str]) -> list[Contact]:
+    """The plan's contacts by name (names are unique among a demo plan's organisations)."""
+    plan_organisations = {organisation.pk for organisation in organisations.values()}
+    found = {contact.name: contact for contact in Contact.objects.filter(
+        name__in=names, organisation_id__in=plan_organisations)}
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise ValueError(f"Ukendte kontaktpersoner: {', '.join(missing)}")
+    return [found[name] for name in names]
+
+
 @transaction.atomic
 def load_plan(data: dict) -> Plan:
     """Create one demo plan with its agreements from a FORMAT.md dictionary."""
@@ -141,6 +153,7 @@ def load_plan(data: dict) -> Plan:
         lbf_journal_number=info.get("lbf_journal_number", ""),
         administrating_organisation=_org(organisations, info.get("administrating_organisation")),
         municipality=_org(organisations, info.get("municipality")),
+        document_kind=info.get("document_kind") or DocumentKind.LBF,
     )
     plan.full_clean()
     plan.save()
@@ -169,6 +182,9 @@ def load_plan(data: dict) -> Plan:
         **{key: strategic.get(key, "") for key in (
             "section_1_area", "section_2_vision", "section_3_organisation", "section_4_interplay",
             "section_7_evaluation", "section_8_revision")},
+        contract_date=_date(strategic.get("contract_date")),
+        contract_issuer=_org(organisations, strategic.get("contract_issuer")),
+        contract_issuer_department=strategic.get("contract_issuer_department", ""),
     )
     for order, party in enumerate(strategic.get("parties", []), start=1):
         AgreementParty.objects.get_or_create(
@@ -186,6 +202,8 @@ def load_plan(data: dict) -> Plan:
             municipal_coherence=item.get("municipal_coherence", ""),
             conflict_handling=item.get("conflict_handling", ""),
             revision=item.get("revision", ""), order=order,
+            economic_frame_amount=item.get("economic_frame_amount"),
+            economic_frame=item.get("economic_frame", ""),
         )
         for party_order, party in enumerate(item.get("parties", []), start=1):
             organisation = _org(organisations, party["organisation"])
@@ -195,13 +213,14 @@ def load_plan(data: dict) -> Plan:
                           "role": (party.get("role") or "")[:300], "order": party_order},
             )
         for staff_order, staff in enumerate(item.get("staff_resources", []), start=1):
-            StaffResource.objects.create(
+            resource = StaffResource.objects.create(
                 sub_agreement=sub_agreement, function=staff["function"][:200],
                 percent=staff.get("percent"), hours_per_week=staff.get("hours_per_week"),
                 financed_by=(staff.get("financed_by") or "")[:200],
                 financed_by_plan=bool(staff.get("financed_by_plan", True)),
                 note=staff.get("note", ""), order=staff_order,
             )
+            resource.contacts.set(_contacts(organisations, staff.get("contacts", [])))
         for activity_order, activity in enumerate(item.get("activities", []), start=1):
             services.activity_create(
                 sub_agreement=sub_agreement, name=activity["name"][:300], order=activity_order,
@@ -209,6 +228,7 @@ def load_plan(data: dict) -> Plan:
                 content=activity.get("content", ""), anchoring=activity.get("anchoring", ""),
                 responsibilities=activity.get("responsibilities", ""), locations=activity.get("locations", ""),
                 municipal_cofinancing=bool(activity.get("municipal_cofinancing")),
+                revision=activity.get("revision", ""),
                 housing_areas=[housing[name] for name in activity.get("housing_areas", []) if name in housing],
                 responsible_organisations=[
                     _org(organisations, name) for name in activity.get("responsible_organisations", [])

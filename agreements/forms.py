@@ -56,20 +56,34 @@ class VersionedForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    #: Fields only a contract prints (``Plan.document_kind``); left out of the form for other plans.
+    contract_fields: tuple[str, ...] = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+        if not self.instance.plan.is_contract:
+            for name in self.contract_fields:
+                del self.fields[name]
+
+    @property
+    def document_fields(self) -> list[str]:
+        """The document's fields in this form (without the version)."""
+        return [name for name in self.fields if name != "version"]
 
 
 class SubAgreementForm(VersionedForm):
+    contract_fields = ("economic_frame_amount", "economic_frame")
+
     class Meta:
         model = SubAgreement
         fields = ["initiative_name", "start_date", "end_date", "municipal_coherence", "conflict_handling",
-                  "revision"]
+                  "revision", "economic_frame_amount", "economic_frame"]
         widgets = {
             "start_date": DateInput(), "end_date": DateInput(),
             "municipal_coherence": _textarea(8), "conflict_handling": _textarea(6), "revision": _textarea(5),
+            "economic_frame": _textarea(5),
         }
         help_texts = {
             "initiative_name": "Helhedsplanens navn bruges, hvis feltet er tomt.",
@@ -90,6 +104,10 @@ class OrderedFormSetMixin:
         for position, form in enumerate(kept, start=1):
             form.instance.order = position
             if form.instance.pk is None or form.has_changed() or form.initial.get("order") != position:
+                links = {name: list(form.cleaned_data.get(name) or []) for name, field in form.fields.items()
+                         if isinstance(field, forms.ModelMultipleChoiceField)}
+                if links:
+                    form.instance._pending_links = links
                 saved.append(form.instance)
         return ChildChanges(saved=saved, deleted=deleted)
 
@@ -135,10 +153,11 @@ class ActivityInlineForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
-                  "municipal_cofinancing", "order"]
+                  "municipal_cofinancing", "revision", "order"]
         widgets = {
             "order": ORDER_WIDGET, "purpose": _textarea(3), "target_group": _textarea(2), "content": _textarea(6),
             "anchoring": _textarea(3), "responsibilities": _textarea(3), "locations": _textarea(2),
+            "revision": _textarea(2),
         }
 
     def clean_order(self):
@@ -148,8 +167,14 @@ class ActivityInlineForm(forms.ModelForm):
 class StaffResourceForm(forms.ModelForm):
     class Meta:
         model = StaffResource
-        fields = ["function", "percent", "hours_per_week", "financed_by", "financed_by_plan", "note", "order"]
-        widgets = {"order": ORDER_WIDGET, "note": _textarea(2)}
+        fields = ["function", "percent", "hours_per_week", "financed_by", "financed_by_plan", "note", "contacts",
+                  "order"]
+        widgets = {"order": ORDER_WIDGET, "note": _textarea(2), "contacts": forms.SelectMultiple(attrs={"size": 4})}
+        help_texts = {"contacts": "Hold Ctrl (Cmd på Mac) nede for at vælge flere."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = Contact.objects.select_related("organisation")
 
     def clean_order(self):
         return blank_order_last(self.cleaned_data.get("order"))
@@ -171,10 +196,11 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
-                  "housing_areas", "responsible_organisations", "contacts", "municipal_cofinancing"]
+                  "housing_areas", "responsible_organisations", "contacts", "municipal_cofinancing", "revision"]
         widgets = {
             "purpose": _textarea(4), "target_group": _textarea(3), "content": _textarea(10),
             "anchoring": _textarea(4), "responsibilities": _textarea(5), "locations": _textarea(2),
+            "revision": _textarea(2),
             "housing_areas": forms.CheckboxSelectMultiple,
             "responsible_organisations": forms.SelectMultiple(attrs={"size": 8}),
             "contacts": forms.SelectMultiple(attrs={"size": 8}),
@@ -193,12 +219,16 @@ class ActivityForm(forms.ModelForm):
 
 
 class StrategicAgreementForm(VersionedForm):
+    contract_fields = ("contract_date", "contract_issuer", "contract_issuer_department")
+
     class Meta:
         model = StrategicAgreement
         fields = ["documents", "section_1_area", "section_2_vision", "section_3_organisation", "section_4_interplay",
-                  "section_7_evaluation", "section_8_revision"]
-        widgets = {name: _textarea(6) for name in fields}
+                  "section_7_evaluation", "section_8_revision", "contract_date", "contract_issuer",
+                  "contract_issuer_department"]
+        widgets = {name: _textarea(6) for name in fields[:7]}
         widgets["documents"] = _textarea(4)
+        widgets["contract_date"] = DateInput()
 
 
 class AgreementPartyForm(forms.ModelForm):
@@ -314,6 +344,15 @@ class PublicPageForm(forms.ModelForm):
         model = Plan
         fields = ["public_page_enabled", "public_intro"]
         widgets = {"public_intro": forms.Textarea(attrs={"rows": 5})}
+
+
+class DocumentKindForm(forms.ModelForm):
+    prefix = "dokumenttype"
+
+    class Meta:
+        model = Plan
+        fields = ["document_kind"]
+        widgets = {"document_kind": forms.RadioSelect}
 
 
 class FollowupDateForm(forms.ModelForm):

@@ -157,6 +157,15 @@ class Contact(models.Model):
         return f"{self.name} ({self.organisation})"
 
 
+class DocumentKind(models.TextChoices):
+    """How a plan's documents are laid out: LBF's 2019-26 templates (samarbejdsaftale, delaftaler, budgetark)
+    or a municipal contract about boligsocialt samarbejde (one contract per indsatsområde, as Copenhagen
+    writes them)."""
+
+    LBF = "lbf", "LBF-helhedsplan"
+    CONTRACT = "kontrakt", "Kontrakt om boligsocialt samarbejde"
+
+
 class Plan(models.Model):
     """A boligsocial helhedsplan (indsats) for one or more boligområder."""
 
@@ -175,6 +184,10 @@ class Plan(models.Model):
     municipality = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="municipality_plans",
         verbose_name="kommune",
+    )
+    document_kind = models.CharField(
+        "dokumenttype", max_length=20, choices=DocumentKind.choices, default=DocumentKind.LBF,
+        help_text="Bestemmer, hvordan helhedsplanens dokumenter sættes op.",
     )
     beredskabsplan = models.TextField(
         "beredskabsplan", blank=True,
@@ -227,6 +240,11 @@ class Plan(models.Model):
         a year without it)."""
         last_day = calendar.monthrange(year, self.followup_month)[1]
         return date(year, self.followup_month, min(self.followup_day, last_day))
+
+    @property
+    def is_contract(self) -> bool:
+        """The plan prints as a Kontrakt om boligsocialt samarbejde."""
+        return self.document_kind == DocumentKind.CONTRACT
 
     @property
     def period_display(self) -> str:
@@ -380,6 +398,16 @@ class StrategicAgreement(VersionedDocument):
     section_7_evaluation = models.TextField("7. Lokal evaluering", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
     section_8_revision = models.TextField("8. Revision af samarbejdsaftalen", blank=True,
                                           **text_rules(DOCUMENT_TEXT_LIMIT))
+    # A contract's cover: its date and who issued it (printed when the plan is a contract).
+    contract_date = models.DateField("kontraktens dato", null=True, blank=True)
+    contract_issuer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="issued_contracts",
+        verbose_name="udsteder", help_text="F.eks. kommunen, der har udarbejdet kontrakten.",
+    )
+    contract_issuer_department = models.CharField(
+        "udstedende forvaltning/afdeling", max_length=200, blank=True, validators=[no_control_characters],
+        help_text="F.eks. Teknik- og Miljøforvaltningen.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -437,6 +465,13 @@ class SubAgreement(VersionedDocument):
     conflict_handling = models.TextField("konflikthåndtering og underretning", blank=True,
                                          **text_rules(DOCUMENT_TEXT_LIMIT))
     revision = models.TextField("revision af delaftalen", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
+    # A contract has no budgetark: it states the economic frame of the indsatsområde instead.
+    economic_frame_amount = models.PositiveBigIntegerField(
+        "samlet økonomisk ramme (kr.)", null=True, blank=True,
+        help_text="I hele kroner. Tom, hvis rammen kun er beskrevet i teksten.",
+    )
+    economic_frame = models.TextField("indsatsområdets samlede økonomiske ramme", blank=True,
+                                      **text_rules(DOCUMENT_TEXT_LIMIT))
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -534,6 +569,8 @@ class Activity(models.Model):
     contacts = models.ManyToManyField(Contact, blank=True, related_name="activities",
                                       verbose_name="kontaktpersoner")
     municipal_cofinancing = models.BooleanField("del af den kommunale medfinansiering", default=False)
+    revision = models.TextField("revision af aftalen", blank=True, help_text="Hvem reviderer aftalen om aktiviteten.",
+                                **text_rules(DOCUMENT_TEXT_LIMIT))
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords(m2m_fields=[housing_areas, responsible_organisations, contacts])
 
@@ -566,8 +603,10 @@ class StaffResource(models.Model):
         help_text="Skal modsvares af en budgetlinje i indsatsområdets budget.",
     )
     note = models.TextField("bemærkning", blank=True, **text_rules(NOTE_TEXT_LIMIT))
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="staff_resources",
+                                      verbose_name="kontaktpersoner")
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[contacts])
 
     class Meta:
         verbose_name = "medarbejderressource"

@@ -42,3 +42,13 @@ def plan_area_name_update(*, plan: Plan, area_name: str) -> Plan:
     plan.full_clean()
     plan.save(update_fields=["area_name"])
     return plan
+
+
+@transaction.atomic
+def plan_document_kind_update(*, plan: Plan, document_kind: str) -> Plan:
+    """Lay the plan's documents out as an LBF-helhedsplan or as a Kontrakt om boligsocialt samarbejde.
+    The kind is part of every document's snapshot when it is a contract, so a switch un-approves them."""
+    plan.document_kind = document_kind
+    plan.full_clean()
+    plan.save(update_fields=["document_kind"])
+    return plan

@@ -85,6 +85,7 @@ class ActivityResource(AllOrNothingResource):
         widget=NamedManyToManyWidget(HousingArea, field="name", separator=";"),
     )
     municipal_cofinancing = fields.Field(attribute="municipal_cofinancing", column_name="kommunal medfinansiering")
+    revision = fields.Field(attribute="revision", column_name="revision af aftalen")
     order = fields.Field(attribute="order", column_name="rækkefølge")
 
     class Meta:
@@ -92,7 +93,7 @@ class ActivityResource(AllOrNothingResource):
         import_id_fields = ["sub_agreement", "name"]
         fields = ["sub_agreement", "name", "purpose", "target_group", "content", "anchoring",
                   "responsibilities", "locations", "responsible_organisations", "housing_areas",
-                  "municipal_cofinancing", "order"]
+                  "municipal_cofinancing", "revision", "order"]
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True

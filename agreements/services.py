@@ -47,6 +47,8 @@ class SubAgreementFields(TypedDict, total=False):
     municipal_coherence: str
     conflict_handling: str
     revision: str
+    economic_frame_amount: int | None
+    economic_frame: str
     order: int
 
 
@@ -61,6 +63,7 @@ class ActivityFields(TypedDict, total=False):
     responsibilities: str
     locations: str
     municipal_cofinancing: bool
+    revision: str
     order: int
 
 
@@ -74,6 +77,9 @@ class StrategicAgreementFields(TypedDict, total=False):
     section_4_interplay: str
     section_7_evaluation: str
     section_8_revision: str
+    contract_date: date | None
+    contract_issuer: Organisation | None
+    contract_issuer_department: str
 
 
 def _apply(instance: Any, fields: Mapping[str, Any]) -> None:
@@ -292,6 +298,10 @@ def _apply_children(changes: ChildChanges | None, *, parent_field: str, parent: 
             next_order += 1
         obj.full_clean()
         obj.save()
+        # Links a formset row carries (e.g. a staff resource's contacts) are set once the row is saved.
+        for name, values in getattr(obj, "_pending_links", {}).items():
+            if set(getattr(obj, name).all()) != set(values):
+                getattr(obj, name).set(values)
 
 
 def _changed(instance: models.Model, fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -45,6 +45,11 @@ PARTY_FIELDS = ["organisation", "role", "contact"]
 ACTIVITY_FIELDS = ["name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
                    "housing_areas", "responsible_organisations", "contacts", "municipal_cofinancing"]
 STAFF_FIELDS = ["function", "percent", "hours_per_week", "financed_by", "financed_by_plan", "note"]
+# Printed only in a contract (``Plan.document_kind``), so only a contract's snapshot holds them: the
+# snapshots of LBF-helhedsplaner, and so their approvals, stay exactly as they were.
+CONTRACT_SUBAGREEMENT_FIELDS = ["economic_frame_amount", "economic_frame"]
+CONTRACT_ACTIVITY_FIELDS = ["revision"]
+CONTRACT_STRATEGIC_FIELDS = ["contract_date", "contract_issuer", "contract_issuer_department"]
 STRATEGIC_FIELDS = ["documents", "section_1_area", "section_2_vision", "section_3_organisation",
                     "section_4_interplay", "section_7_evaluation", "section_8_revision"]
 AGREEMENT_PARTY_FIELDS = ["organisation", "role", "signatory_name", "signatory_title", "signed_date"]
@@ -86,12 +91,25 @@ def model_entry(instance: models.Model, name: str) -> dict:
     return entry(name, _label(field), value or "", "longtext" if isinstance(field, models.TextField) else "text")
 
 
+def document_kind_entry(plan) -> dict:
+    """The plan's document kind: switching a plan to the contract layout changes every document."""
+    return model_entry(plan, "document_kind")
+
+
 def model_item(instance: models.Model, names: list[str], label: str | None = None) -> dict:
     return item(f"{instance._meta.model_name}:{instance.pk}", label or str(instance),
                 [model_entry(instance, name) for name in names])
 
 
 SNAPSHOT_CHILDREN = ("_snapshot_parties", "_snapshot_activities", "_snapshot_staff")
+
+
+def _staff_queryset(sub_agreements: list[SubAgreement]):
+    """Staff resources, with their contacts when a contract (the only snapshot holding them) is among them."""
+    staff = StaffResource.objects.all()
+    if any(sub_agreement.plan.is_contract for sub_agreement in sub_agreements):
+        staff = staff.prefetch_related(Prefetch("contacts", queryset=Contact.objects.select_related("organisation")))
+    return staff
 
 
 def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict]:
@@ -110,12 +128,15 @@ def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict
             "housing_areas", "responsible_organisations",
             Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),  # str(contact) names it
         )),
-        Prefetch("staff_resources", queryset=StaffResource.objects.all(), to_attr="_snapshot_staff"),
+        Prefetch("staff_resources", to_attr="_snapshot_staff", queryset=_staff_queryset(sub_agreements)),
     )
     return {sub_agreement.pk: _subagreement_snapshot(sub_agreement) for sub_agreement in sub_agreements}
 
 
 def _subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
+    contract = sub_agreement.plan.is_contract
+    fields = SUBAGREEMENT_FIELDS + (CONTRACT_SUBAGREEMENT_FIELDS if contract else [])
+    activity_fields = ACTIVITY_FIELDS + (CONTRACT_ACTIVITY_FIELDS if contract else [])
     return {
         "schema": SCHEMA,
         "kind": "delaftale",
@@ -123,16 +144,31 @@ def _subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
         "plan": {"slug": sub_agreement.plan.slug, "name": sub_agreement.plan.name},
         "focus_area": {"slug": sub_agreement.focus_area.slug, "name": sub_agreement.focus_area.name},
         "version": sub_agreement.version,
-        "fields": [model_entry(sub_agreement, name) for name in SUBAGREEMENT_FIELDS],
+        "fields": ([document_kind_entry(sub_agreement.plan)] if contract else [])
+        + [model_entry(sub_agreement, name) for name in fields],
         "collections": [
             collection("parties", "Delaftalens parter",
                        [model_item(p, PARTY_FIELDS) for p in sub_agreement._snapshot_parties]),
             collection("activities", "Aktiviteter",
-                       [model_item(a, ACTIVITY_FIELDS) for a in sub_agreement._snapshot_activities]),
+                       [model_item(a, activity_fields) for a in sub_agreement._snapshot_activities]),
             collection("staff_resources", "Medarbejderressourcer",
-                       [model_item(s, STAFF_FIELDS, label=s.function) for s in sub_agreement._snapshot_staff]),
+                       [_staff_item(s, contract) for s in sub_agreement._snapshot_staff]),
         ],
     }
+
+
+def contact_line(contact: Contact) -> str:
+    """A contact as a contract prints it: name, title, organisation, e-mail and phone."""
+    parts = [contact.name, contact.title, str(contact.organisation), contact.email, contact.phone]
+    return ", ".join(part for part in parts if part)
+
+
+def _staff_item(resource: StaffResource, contract: bool) -> dict:
+    result = model_item(resource, STAFF_FIELDS, label=resource.function)
+    if contract:
+        result["fields"].append(entry("contacts", "Kontaktpersoner",
+                                      sorted(contact_line(c) for c in resource.contacts.all()), "list"))
+    return result
 
 
 def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
@@ -147,13 +183,16 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
     # LBF's standard texts (``PuljeText``) are printed in the document but are not part of what the
     # bestyrelse decides: they are the same in every plan of the pulje and written by LBF. Their change
     # therefore approves or un-approves nothing (the approved PDF keeps the wording it was approved with).
-    snapshot = {
+    contract = agreement.plan.is_contract
+    fields = STRATEGIC_FIELDS + (CONTRACT_STRATEGIC_FIELDS if contract else [])
+    return {
         "schema": SCHEMA,
         "kind": "samarbejdsaftale",
         "title": f"Strategisk samarbejdsaftale – {agreement.plan.name}",
         "plan": {"slug": agreement.plan.slug, "name": agreement.plan.name},
         "version": agreement.version,
-        "fields": [model_entry(agreement, name) for name in STRATEGIC_FIELDS],
+        "fields": ([document_kind_entry(agreement.plan)] if contract else [])
+        + [model_entry(agreement, name) for name in fields],
         "collections": [
             collection("parties", "Aftalens parter og underskrifter",
                        [model_item(p, AGREEMENT_PARTY_FIELDS) for p in parties]),
@@ -161,4 +200,3 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
                        [model_item(c, ["problem_complex"], label=str(c.focus_area)) for c in choices]),
         ],
     }
-    return snapshot

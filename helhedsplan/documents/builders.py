@@ -42,6 +42,7 @@ from agreements.models import (
     HousingDepartment,
     Plan,
     PlanFocusArea,
+    StaffResource,
     StrategicAgreement,
     SubAgreement,
     SubAgreementParty,
@@ -66,6 +67,15 @@ DOCUMENT_KINDS = {
     BUDGET: "Budgetark",
     SAMLET: "Samlet plan",
     OKONOMIOPFOLGNING: "Økonomiopfølgning",
+}
+
+#: A plan whose documents are a Kontrakt om boligsocialt samarbejde (``Plan.document_kind``) prints the
+#: samarbejdsaftale as the contract's common part, each delaftale as the contract's part for its
+#: indsatsområde, and the samlet plan as the whole contract; approval works on the same documents.
+CONTRACT_TITLE = "Kontrakt om boligsocialt samarbejde"
+CONTRACT_TITLES = {
+    SAMARBEJDSAFTALE: f"{CONTRACT_TITLE} – fælles del",
+    SAMLET: CONTRACT_TITLE,
 }
 
 
@@ -104,6 +114,15 @@ class DelaftaleEntry:
     def parties_have_contacts(self) -> bool:
         return any(party.contact_id for party in self.sub_agreement.parties.all())
 
+    @property
+    def contract_title(self) -> str:
+        return f"{CONTRACT_TITLE} – {self.sub_agreement.focus_area.name}"
+
+    @property
+    def goal_texts(self) -> list[str]:
+        """The overordnede mål of this indsatsområde (from the samarbejdsaftale's section 5), for a contract."""
+        return self.__dict__.get("_goal_texts", [])
+
 
 @dataclass(frozen=True)
 class Document:
@@ -133,10 +152,13 @@ def _sub_agreements(plan: Plan, *, area_slug: str | None = None) -> list[SubAgre
         "responsible_organisations",
         Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),
     )
+    staff = StaffResource.objects.all()
+    if plan.is_contract:  # only a contract prints the staff functions' contacts
+        staff = staff.prefetch_related(Prefetch("contacts", queryset=Contact.objects.select_related("organisation")))
     queryset = SubAgreement.objects.filter(plan=plan).select_related("focus_area").prefetch_related(
         Prefetch("parties", queryset=SubAgreementParty.objects.select_related("organisation", "contact")),
         Prefetch("activities", queryset=activities),
-        "staff_resources",
+        Prefetch("staff_resources", queryset=staff),
     )
     if area_slug is not None:
         queryset = queryset.filter(focus_area__slug=area_slug)
@@ -167,7 +189,7 @@ def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *,
 
 
 def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str, Any]:
-    agreement = StrategicAgreement.objects.filter(plan=plan).first()
+    agreement = StrategicAgreement.objects.filter(plan=plan).select_related("contract_issuer").first()
     parties = list(AgreementParty.objects.filter(agreement__plan=plan).select_related("organisation"))
     housing_areas = list(HousingArea.objects.filter(plan=plan).prefetch_related(
         Prefetch("departments", queryset=HousingDepartment.objects.select_related("organisation"))
@@ -241,12 +263,17 @@ def _docx_url(plan: Plan, kind: str, area_slug: str | None = None) -> str:
 # --- The four documents --------------------------------------------------------------------------
 
 def samarbejdsaftale_document(*, plan: Plan) -> Document:
-    """Strategisk samarbejdsaftale: title block, Underskrifter, Aftaledokumenter, sections 1–8."""
-    title = DOCUMENT_KINDS[SAMARBEJDSAFTALE]
+    """Strategisk samarbejdsaftale: title block, Underskrifter, Aftaledokumenter, sections 1–8. For a
+    contract: its cover and common part (the cooperation, the overordnede mål, other partners)."""
+    title = CONTRACT_TITLES[SAMARBEJDSAFTALE] if plan.is_contract else DOCUMENT_KINDS[SAMARBEJDSAFTALE]
     context = _base_context(plan, kind=SAMARBEJDSAFTALE, title=title, **_urls(plan, SAMARBEJDSAFTALE))
     context.update(_strategic_context(plan, _focus_areas(plan)))
     context["docx_url"] = _docx_url(plan, SAMARBEJDSAFTALE)
     context["approval"] = _approval([context["agreement"]])
+    if plan.is_contract:
+        context.update(_contract_context(context, entries=[], common=True))
+        return Document(SAMARBEJDSAFTALE, title, "documents/kontrakt.html", context,
+                        f"{plan.slug}-kontrakt-faelles-del.pdf")
     return Document(SAMARBEJDSAFTALE, title, "documents/samarbejdsaftale.html", context,
                     f"{plan.slug}-strategisk-samarbejdsaftale.pdf")
 
@@ -271,6 +298,13 @@ def delaftale_document(*, plan: Plan, area_slug: str) -> Document:
     context["entry"] = entry
     context["docx_url"] = _docx_url(plan, DELAFTALE, area_slug)
     context["approval"] = _approval([entry.sub_agreement])
+    if plan.is_contract:
+        # The contract's part for one indsatsområde, under the contract's cover (date and issuer).
+        context["document_title"] = entry.contract_title
+        context["agreement"] = StrategicAgreement.objects.filter(plan=plan).select_related("contract_issuer").first()
+        context.update(_contract_context(context, entries=[entry], common=False))
+        return Document(DELAFTALE, entry.contract_title, "documents/kontrakt.html", context,
+                        f"{plan.slug}-kontrakt-{area_slug}.pdf")
     return Document(DELAFTALE, entry.title, "documents/delaftale.html", context,
                     f"{plan.slug}-delaftale-{area_slug}.pdf")
 
@@ -311,7 +345,35 @@ def samlet_document(*, plan: Plan) -> Document:
     budget = context["budget_sheet"]["budget"]
     context["approval"] = _approval([context["agreement"], *(entry.sub_agreement for entry in context["entries"]),
                                      *([budget] if budget is not None else [])])
+    if plan.is_contract:
+        title = context["document_title"] = CONTRACT_TITLES[SAMLET]
+        context.update(_contract_context(context, entries=context["entries"], common=True))
+        return Document(SAMLET, title, "documents/kontrakt.html", context, f"{plan.slug}-kontrakt.pdf")
     return Document(SAMLET, title, "documents/samlet.html", context, f"{plan.slug}-samlet-plan.pdf")
+
+
+def _contract_context(context: dict[str, Any], *, entries: list[DelaftaleEntry], common: bool) -> dict[str, Any]:
+    """What a contract prints beyond the LBF documents' context: each indsatsområde's overordnede mål
+    (section 5's goals, grouped), and whether the common part (cover texts, cooperation, other partners)
+    is printed (``contract_common``) next to the ``contract_entries``."""
+    goals: dict[int, list[str]] = {}
+    for row in context.get("goal_rows") or []:
+        if row.get("is_first") and row.get("goal_text"):
+            focus_area = row.get("focus_area")
+            goals.setdefault(focus_area.pk if focus_area else 0, []).append(row["goal_text"])
+    for entry in entries:
+        entry.__dict__["_goal_texts"] = goals.get(entry.sub_agreement.focus_area_id, [])
+    agreement = context.get("agreement")
+    issuer = agreement.contract_issuer if agreement is not None else None
+    return {
+        "contract_common": common,
+        "contract_entries": entries,
+        "contract_goals": goals,
+        "contract_issuer": issuer,
+        "contract_title": CONTRACT_TITLE,
+        "contract_focus_areas": [entry.sub_agreement.focus_area.name for entry in entries] if not common
+        else [choice.focus_area.name for choice in context.get("focus_areas", [])],
+    }
 
 
 def build_document(*, plan: Plan, kind: str, area_slug: str | None = None) -> Document:

@@ -510,13 +510,147 @@ def _samlet(w: Writer, context: dict[str, Any]) -> None:
     _budget_sheet(w, context, standalone=False)
 
 
+# --- A Kontrakt om boligsocialt samarbejde (``templates/documents/kontrakt.html``) ---------------------------
+
+CONTRACT_SKEMA_FIELDS = (
+    ("purpose", "Hvordan understøtter aktiviteten indsatsområdets overordnede mål?"),
+    ("content", "Hvilke medarbejderfunktioner fra henholdsvis kommune og boligorganisationer indgår i den fælles "
+                "aktivitet/netværk? Herunder kontaktperson"),
+    ("responsibilities", "Ansvar og rollefordeling. Hvem gør hvad hvornår?"),
+    ("locations", "Hvilke eventuelle lokaliteter benyttes til indsatsen?"),
+    ("anchoring", "Hvordan skal aktiviteten, samarbejdet og/eller metodeudviklingen forankres i boligorganisation "
+                  "og/eller kommune?"),
+    ("revision", "Revision af aftalen"),
+)
+
+
+def _contact(contact) -> str:
+    """A contact as the contract prints it: name, title and organisation, then e-mail and phone."""
+    line = contact.name + (f", {contact.title}" if contact.title else "") + f" ({contact.organisation.name})"
+    if contact.email:
+        line += f"\nE-mail: {contact.email}"
+    if contact.phone:
+        line += f"\nTelefon: {contact.phone}"
+    return line
+
+
+def _kontrakt(w: Writer, context: dict[str, Any]) -> None:
+    plan, agreement, issuer = context["plan"], context.get("agreement"), context["contract_issuer"]
+    common = context["contract_common"]
+    w.new_part()
+    w.heading(f"{context['contract_title']} på {plan.area_name or plan.name}", 0)
+    for name in context["contract_focus_areas"]:
+        w.paragraph(name, bold=True)
+    if agreement is not None and agreement.contract_date:
+        w.paragraph(format_date(agreement.contract_date))
+    department = agreement.contract_issuer_department if agreement is not None else ""
+    if issuer or department:
+        w.table([["Udstedt af", "\n".join(part for part in (issuer.name if issuer else "", department) if part)]],
+                label_column=True)
+    w.status(context)
+    if common and agreement is not None and agreement.section_1_area:
+        w.text(agreement.section_1_area)
+
+    if common:
+        w.new_part()
+        w.kicker(plan.name)
+        w.heading(f"Samarbejdet mellem {issuer.name if issuer else 'kommunen'} og boligsociale helhedsplaner", 0)
+        w.text(agreement.section_3_organisation if agreement is not None else "")
+
+    for entry in context["contract_entries"]:
+        _kontrakt_area(w, context, entry)
+
+    if common and agreement is not None and agreement.section_4_interplay:
+        w.new_part()
+        w.kicker(plan.name)
+        w.heading("Øvrige parter og aktiviteter", 0)
+        w.text(agreement.section_4_interplay)
+
+
+def _kontrakt_area(w: Writer, context: dict[str, Any], entry: builders.DelaftaleEntry) -> None:
+    sa = entry.sub_agreement
+    w.new_part()
+    w.kicker(context["plan"].name)
+    w.heading(f"Overordnet om indsatsområdet – {sa.focus_area.name}", 0)
+    if context["contract_common"]:
+        w.heading("Hvilke overordnede mål har indsatsområdet?", 1)
+        if entry.goal_texts:
+            w.bullets(list(entry.goal_texts))
+        else:
+            w.paragraph("Der er ikke registreret overordnede mål for indsatsområdet.", italic=True)
+        agreement = context.get("agreement")
+        if agreement is not None and agreement.section_2_vision:
+            w.text(agreement.section_2_vision)
+
+    activities = list(sa.activities.all())
+    w.heading("Samarbejde mellem kommune og boligorganisationer", 1)
+    if sa.municipal_coherence:
+        w.text(sa.municipal_coherence)
+    elif activities:
+        w.bullets([activity.name for activity in activities])
+
+    w.heading("Boligorganisationer og forvaltninger, som er involveret i indsatsområdet, med kontaktpersoner på "
+              "ledelsesniveau", 1)
+    parties = list(sa.parties.all())
+    if parties:
+        w.table([[party.organisation.name, party.role, _contact(party.contact) if party.contact else ""]
+                 for party in parties], header=["Organisation", "Rolle/funktion", "Kontaktperson"])
+    else:
+        w.paragraph("Parterne er ikke angivet.", italic=True)
+
+    w.heading("Indsatsområdets samlede økonomiske ramme i den boligsociale helhedsplan", 1)
+    if sa.economic_frame_amount is not None:
+        w.table([["Samlet økonomisk ramme", format_kroner(sa.economic_frame_amount)]], label_column=True)
+    if sa.economic_frame:
+        w.text(sa.economic_frame)
+    if sa.economic_frame_amount is None and not sa.economic_frame:
+        w.paragraph("Den økonomiske ramme er ikke angivet.", italic=True)
+
+    if activities:
+        w.heading(f"Aktiviteter/netværk under indsatsområdet – {sa.focus_area.name}", 1)
+        for activity in activities:
+            w.heading(activity.name, 2)
+            rows = []
+            for field_name, label in CONTRACT_SKEMA_FIELDS:
+                value = getattr(activity, field_name) or EMPTY
+                if field_name == "purpose" and activity.target_group:
+                    value += f"\n\nMålgruppe\n{activity.target_group}"
+                if field_name == "content":
+                    contacts = [_contact(contact) for contact in activity.contacts.all()]
+                    if contacts:
+                        value += "\n\nKontaktpersoner\n" + "\n".join(contacts)
+                rows.append([label, value])
+            w.table(rows, label_column=True, widths=[5.5, 11.1])
+
+    w.heading("Medarbejderfunktioner og kontaktpersoner", 1)
+    resources = list(sa.staff_resources.all())
+    if resources:
+        rows = []
+        for resource in resources:
+            function = resource.function
+            if resource.share_display:
+                function += f"\n{resource.share_display}"
+            if resource.financed_by:
+                function += f"\nFinansieret af {resource.financed_by}"
+            rows.append([function, "\n".join(_contact(contact) for contact in resource.contacts.all()), resource.note])
+        w.table(rows, header=["Funktion", "Kontaktpersoner", "Bemærkning"])
+    else:
+        w.paragraph("Der er ikke registreret medarbejderfunktioner.", italic=True)
+
+    if sa.revision:
+        w.heading("Revision af kontrakten", 1)
+        w.text(sa.revision)
+
+
 def render_docx(document: builders.Document) -> bytes:
     """The document as a .docx file, from the context its HTML is rendered from."""
     w = Writer()
     context = document.context
     w.doc.core_properties.title = document.title
     w.doc.core_properties.author = "Helhedsplan"
-    if document.kind == builders.DELAFTALE:
+    if "contract_entries" in context:
+        _kontrakt(w, context)
+    elif document.kind == builders.DELAFTALE:
         _delaftale(w, context, context["entry"], standalone=True)
     elif document.kind == builders.SAMARBEJDSAFTALE:
         _samarbejdsaftale(w, context, standalone=True)

@@ -279,7 +279,8 @@ def delaftaler_json(content: PlanContent, *, exported_at: datetime, as_of: date 
     plan = content.plan
     payload = {
         "helhedsplan": {"kortnavn": plan.slug, "navn": plan.name, "pulje": plan.pulje.name,
-                        "gaelder_fra": plan.start_date.isoformat(), "gaelder_til": plan.end_date.isoformat()},
+                        "gaelder_fra": plan.start_date.isoformat(), "gaelder_til": plan.end_date.isoformat(),
+                        "dokumenttype": plan.get_document_kind_display()},
         "udtrukket": timezone.localtime(exported_at).isoformat(timespec="seconds"),
         "gaeldende_pr": as_of.isoformat() if as_of else None,
         "feltnavne": _labels(content.subagreements),

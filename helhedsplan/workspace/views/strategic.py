@@ -65,7 +65,7 @@ def strategic_edit(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 changed = services.strategic_agreement_save(
                     agreement=agreement, expected_version=expected,
-                    fields={name: form.cleaned_data[name] for name in StrategicAgreementForm.Meta.fields},
+                    fields={name: form.cleaned_data[name] for name in form.document_fields},
                     parties=parties.child_changes(), focus_areas=changed_rows(areas),
                 )
             except services.VersionConflict as exc:

@@ -23,6 +23,7 @@ from agreements.forms import (
 from agreements.models import (
     Activity,
     Comment,
+    StaffResource,
     SubAgreement,
     SubAgreementParty,
 )
@@ -74,7 +75,8 @@ def _editor_forms(request: HttpRequest, sub_agreement: SubAgreement):
         "parties": PartyFormSet(data, instance=sub_agreement, prefix="parter",
                                 queryset=SubAgreementParty.objects.select_related("organisation", "contact")),
         "activities": ActivityFormSet(data, instance=sub_agreement, prefix="aktiviteter"),
-        "staff_resources": StaffResourceFormSet(data, instance=sub_agreement, prefix="medarbejdere"),
+        "staff_resources": StaffResourceFormSet(data, instance=sub_agreement, prefix="medarbejdere",
+                                                queryset=StaffResource.objects.prefetch_related("contacts")),
     }
     return form, formsets
 
@@ -89,7 +91,7 @@ def subagreement_edit(request: HttpRequest, slug: str, area: str) -> HttpRespons
     if request.method == "POST":
         if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
             expected = expected_version(request, form.cleaned_data["version"])
-            fields = {name: form.cleaned_data[name] for name in SubAgreementForm.Meta.fields}
+            fields = {name: form.cleaned_data[name] for name in form.document_fields}
             try:
                 changed = services.subagreement_save(
                     sub_agreement=sub_agreement, expected_version=expected, fields=fields,
@@ -163,7 +165,8 @@ def activity_edit(request: HttpRequest, slug: str, area: str, pk: int | None = N
             services.activity_save(
                 activity=activity, expected_version=expected,
                 fields={name: data[name] for name in ("name", "purpose", "target_group", "content", "anchoring",
-                                                      "responsibilities", "locations", "municipal_cofinancing")},
+                                                      "responsibilities", "locations", "municipal_cofinancing",
+                                                      "revision")},
                 housing_areas=list(data["housing_areas"]),
                 responsible_organisations=list(data["responsible_organisations"]),
                 contacts=list(data["contacts"]),
