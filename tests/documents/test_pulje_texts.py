@@ -13,7 +13,7 @@ from django.conf import settings
 from docx import Document as read_docx
 
 from agreements.demo import load_reference
-from agreements.models import Plan, PuljeText, StrategicAgreement
+from agreements.models import DocumentKind, Plan, PuljeText, StrategicAgreement
 from helhedsplan.approvals import services as workflow
 from helhedsplan.approvals.state import document_state
 from helhedsplan.documents import builders, pdf, word
@@ -87,6 +87,7 @@ def test_the_demo_samarbejdsaftale_prints_each_standard_text_once_where_lbf_plac
 
 def test_a_pulje_without_standard_texts_prints_as_before():
     plan = Plan.objects.get(slug="bispebjerg-udsatte-grupper")
+    plan.document_kind = DocumentKind.LBF  # the demo plan is a contract; its pulje has no texts
     assert not PuljeText.objects.filter(pulje=plan.pulje).exists()
     html = builders.samarbejdsaftale_document(plan=plan).render_html()
     assert "Konkrete aftaler om specifikke aktiviteter mellem den boligsociale indsats og de lokale kommunale " \
