@@ -97,11 +97,13 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
     pending budget upload."""
     partner = OrganisationFactory(name=f"Partner {plan.slug}")
     strategic = StrategicAgreementFactory(plan=plan)
-    for sub_agreement in sub_agreements:
-        SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=partner,
-                                 contact=ContactFactory(organisation=partner))
+    parties = {sub_agreement.pk: SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=partner,
+                                                          contacts=[ContactFactory(organisation=partner)])
+               for sub_agreement in sub_agreements}
     for index in range(size):
-        AgreementPartyFactory(agreement=strategic)
+        party_organisation = OrganisationFactory()
+        AgreementPartyFactory(agreement=strategic, organisation=party_organisation,
+                              contacts=[ContactFactory(organisation=party_organisation)])
         HousingDepartmentFactory(housing_area=HousingAreaFactory(plan=plan), organisation=partner)
         MilestoneFactory(plan=plan, status=Milestone.Status.DONE if index % 2 else Milestone.Status.PLANNED)
         ClauseFactory(created_by=user, category=Clause.Category.values[index % len(Clause.Category.values)])
@@ -114,6 +116,8 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
             activity = sub_agreement.activities.order_by("order", "id")[index]
             activity.contacts.add(contact)
             activity.responsible_organisations.add(partner)
+            party = parties[sub_agreement.pk]
+            party.contacts.through.objects.create(party=party, contact=contact, order=index + 2)
     for _ in range(size):
         PlanMembershipFactory(plan=plan, role=PlanMembership.Role.BOARD)
         InvitationFactory(plan=plan, invited_by=user)

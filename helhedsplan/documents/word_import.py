@@ -27,6 +27,7 @@ from docx.text.paragraph import Paragraph
 
 from agreements import services as agreement_services
 from agreements.models import (
+    Contact,
     FocusArea,
     HousingArea,
     Organisation,
@@ -64,6 +65,7 @@ class DelaftaleImport:
     focus_area: FocusArea | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     parties: list[dict[str, Any]] = field(default_factory=list)
+    party_contacts: list[list[Contact]] = field(default_factory=list)  # per party, in ``parties``' order
     sub_goals: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     staff: list[dict[str, Any]] = field(default_factory=list)
@@ -249,16 +251,38 @@ def _read_table(plan: Plan, result: DelaftaleImport, section: str | None, table:
                 result.unplaced.append(_short(" | ".join(row)))
 
 
+def _contact_names(cell: str) -> list[str]:
+    """The names in a party's contact persons cell: each contact person is a block of lines (name,
+    title, e-mail, phone) and blocks are separated by a blank line."""
+    blocks = re.split(r"\n\s*\n", cell.strip())
+    return [block.strip().split("\n")[0].strip() for block in blocks if block.strip()]
+
+
 def _read_parties(result: DelaftaleImport, rows: list[list[str]]) -> None:
     names = {row[0] for row in rows if row and row[0]}
     organisations = {organisation.name: organisation for organisation in Organisation.objects.filter(name__in=names)}
+    contacts = {(contact.organisation_id, contact.name): contact
+                for contact in Contact.objects.filter(organisation__in=organisations.values())}
     for row in rows:
         name, role = row[0], row[1] if len(row) > 1 else ""
         if name not in organisations:
             result.unplaced.append(f"Part »{name}« (organisationen findes ikke; opret den først)")
             continue
-        result.parties.append({"organisation": organisations[name], "role": role})
+        organisation = organisations[name]
+        party_contacts = []
+        for contact_name in _contact_names(row[2] if len(row) > 2 else ""):
+            contact = contacts.get((organisation.pk, contact_name))
+            if contact is None:
+                result.unplaced.append(f"Kontaktperson »{contact_name}« hos {name} (findes ikke hos organisationen; "
+                                       f"opret den først)")
+                continue
+            if contact not in party_contacts:
+                party_contacts.append(contact)
+        result.parties.append({"organisation": organisation, "role": role})
+        result.party_contacts.append(party_contacts)
         result.place(word.HEADING_PARTIES, f"{name}: {role}")
+        for contact in party_contacts:
+            result.place(word.PARTY_CONTACTS, f"{name}: {contact.name}")
 
 
 def _read_sub_goals(result: DelaftaleImport, rows: list[list[str]]) -> None:
@@ -299,9 +323,24 @@ def _read_staff(result: DelaftaleImport, rows: list[list[str]]) -> None:
         result.place(word.HEADING_STAFF, f"{function} ({share})")
 
 
+def _listed_activity(result: DelaftaleImport, name: str) -> dict[str, Any] | None:
+    """The activity list's entry for the skema named ``name``: the entry that is the name itself, or
+    the name followed by ", " and the activity's one-line description (then both are taken apart)."""
+    activity = next((item for item in result.activities if item["name"] == name), None)
+    if activity is not None or not name:
+        return activity
+    prefix = f"{name}, "
+    activity = next((item for item in result.activities
+                     if item["name"].startswith(prefix) and "short_description" not in item), None)
+    if activity is not None:
+        activity["short_description"] = activity["name"][len(prefix):].strip()
+        activity["name"] = name
+    return activity
+
+
 def _read_skema(plan: Plan, result: DelaftaleImport, rows: list[list[str]]) -> None:
     name = rows[0][1] if len(rows[0]) > 1 else ""
-    activity = next((item for item in result.activities if item["name"] == name), None)
+    activity = _listed_activity(result, name)
     if activity is None:
         activity = {"name": name, "municipal_cofinancing": False}
         result.activities.append(activity)
@@ -343,9 +382,11 @@ def delaftale_import(*, plan: Plan, content: DelaftaleImport) -> SubAgreement:
     try:
         sub_agreement = agreement_services.subagreement_create(plan=plan, focus_area=content.focus_area,
                                                                **content.fields)
+        parties = [SubAgreementParty(order=number, **party) for number, party in enumerate(content.parties, start=1)]
         changes = dict(
-            parties=agreement_services.ChildChanges(saved=[SubAgreementParty(order=number, **party) for number, party
-                                                           in enumerate(content.parties, start=1)]),
+            parties=agreement_services.ChildChanges(saved=parties, contacts=[
+                (party, contacts)
+                for party, contacts in zip(parties, content.party_contacts, strict=True) if contacts]),
             staff_resources=agreement_services.ChildChanges(saved=[
                 StaffResource(order=number, **resource) for number, resource in enumerate(content.staff, start=1)]),
         )

@@ -136,6 +136,12 @@ class AgreementPartyFactory(factory.django.DjangoModelFactory):
     role = "Boligorganisation"
     signatory_name = "Jens Nielsen"
 
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        """``contacts=[…]``: the party's contact persons, in that order."""
+        for order, contact in enumerate(extracted or [], start=1):
+            type(self).contacts.through.objects.create(party=self, contact=contact, order=order)
+
 
 class SubAgreementFactory(factory.django.DjangoModelFactory):
     """A delaftale whose indsatsområde is chosen by its plan (as the rules require)."""
@@ -161,6 +167,12 @@ class SubAgreementPartyFactory(factory.django.DjangoModelFactory):
     sub_agreement = factory.SubFactory(SubAgreementFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = "Primær aktør"
+
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        """``contacts=[…]``: the party's contact persons, in that order."""
+        for order, contact in enumerate(extracted or [], start=1):
+            type(self).contacts.through.objects.create(party=self, contact=contact, order=order)
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):
