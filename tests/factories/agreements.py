@@ -130,6 +130,7 @@ class StrategicAgreementFactory(factory.django.DjangoModelFactory):
 class AgreementPartyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AgreementParty
+        skip_postgeneration_save = True
 
     agreement = factory.SubFactory(StrategicAgreementFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -163,6 +164,7 @@ class SubAgreementFactory(factory.django.DjangoModelFactory):
 class SubAgreementPartyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SubAgreementParty
+        skip_postgeneration_save = True
 
     sub_agreement = factory.SubFactory(SubAgreementFactory)
     organisation = factory.SubFactory(OrganisationFactory)
