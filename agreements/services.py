@@ -303,6 +303,11 @@ def _apply_children(changes: ChildChanges | None, *, parent_field: str, parent: 
         if getattr(party, f"{parent_field}_id") != parent.pk:
             raise ValidationError("Rækken hører ikke til dette dokument.")
         party_contacts_set(party=party, contacts=contacts)
+    for obj in changes.saved:  # a party moved to another organisation keeps no contact person of the old one
+        links = getattr(obj, "contact_links", None)
+        if links is not None and links.exclude(contact__organisation_id=obj.organisation_id).exists():
+            raise ValidationError(f"Parten {obj.organisation} har kontaktpersoner fra en anden organisation; "
+                                  f"fjern dem, eller vælg partens egne.")
 
 
 PartyWithContacts = SubAgreementParty | AgreementParty

@@ -159,3 +159,13 @@ def test_a_party_without_contacts_has_the_snapshot_entry_it_always_had(ws):
         {"name": "role", "label": "Rolle/funktion", "type": "text", "value": "Primær aktør"},
         {"name": "contact", "label": "Kontaktperson", "type": "text", "value": ""},
     ]
+
+
+def test_a_party_moved_to_another_organisation_cannot_keep_the_old_contact_persons(ws):
+    party = _party(ws)
+    party.organisation = OrganisationFactory(name="Nyt Boligselskab")
+    with pytest.raises(ValidationError, match="har kontaktpersoner fra en anden organisation"):
+        services.subagreement_save(sub_agreement=ws.sub_agreement, expected_version=ws.sub_agreement.version,
+                                   parties=services.ChildChanges(saved=[party]))
+    assert SubAgreementParty.objects.get(pk=party.pk).organisation.name == "Boligselskabet Toften"
+    assert _names(party) == ["Lone Madsen"]
