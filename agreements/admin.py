@@ -8,6 +8,7 @@ from helhedsplan.importing import BoundedImportExportModelAdmin
 from .models import (
     Activity,
     AgreementParty,
+    AgreementPartyContact,
     Clause,
     Comment,
     Contact,
@@ -25,6 +26,7 @@ from .models import (
     StrategicAgreement,
     SubAgreement,
     SubAgreementParty,
+    SubAgreementPartyContact,
 )
 from .resources import ActivityResource, ContactResource, OrganisationResource
 
@@ -154,25 +156,36 @@ class StrategicAgreementAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status"]  # moved by the bestyrelse workflow only
 
 
+class AgreementPartyContactInline(admin.TabularInline):
+    """The party's contact persons (of its organisation), in their order."""
+
+    model = AgreementPartyContact
+    extra = 0
+    autocomplete_fields = ["contact"]
+    fields = ["contact", "order"]
+
+
 @admin.register(AgreementParty)
 class AgreementPartyAdmin(SimpleHistoryAdmin):
     list_display = ["organisation", "agreement", "role", "signatory_name", "signed_date"]
     list_filter = ["agreement__plan"]
     search_fields = ["organisation__name", "signatory_name"]
     list_select_related = ["organisation", "agreement__plan"]
+    inlines = [AgreementPartyContactInline]
 
 
 class SubAgreementPartyInline(admin.TabularInline):
     model = SubAgreementParty
     extra = 0
-    autocomplete_fields = ["organisation", "contact"]
+    autocomplete_fields = ["organisation"]
+    show_change_link = True  # the contact persons are edited on the party's own page
 
 
 class ActivityInline(admin.StackedInline):
     model = Activity
     extra = 0
     show_change_link = True
-    fields = ["order", "name", "purpose", "target_group", "municipal_cofinancing", "revision"]
+    fields = ["order", "name", "short_description", "purpose", "target_group", "municipal_cofinancing", "revision"]
 
 
 class StaffResourceInline(admin.TabularInline):
@@ -191,12 +204,22 @@ class SubAgreementAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status"]  # moved by the bestyrelse workflow only
 
 
+class SubAgreementPartyContactInline(admin.TabularInline):
+    """The party's contact persons (of its organisation), in their order."""
+
+    model = SubAgreementPartyContact
+    extra = 0
+    autocomplete_fields = ["contact"]
+    fields = ["contact", "order"]
+
+
 @admin.register(SubAgreementParty)
 class SubAgreementPartyAdmin(SimpleHistoryAdmin):
-    list_display = ["organisation", "sub_agreement", "contact", "role"]
+    list_display = ["organisation", "sub_agreement", "role"]
     list_filter = ["sub_agreement__plan"]
-    search_fields = ["organisation__name", "role", "contact__name"]
-    list_select_related = ["organisation", "contact", "sub_agreement__plan", "sub_agreement__focus_area"]
+    search_fields = ["organisation__name", "role", "contacts__name"]
+    list_select_related = ["organisation", "sub_agreement__plan", "sub_agreement__focus_area"]
+    inlines = [SubAgreementPartyContactInline]
 
 
 @admin.register(Activity)

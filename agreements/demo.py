@@ -121,13 +121,14 @@ def _org(organisations: dict[str, Organisation], name: str | None) -> Organisati
     return organisations[name]
 
 
-def _contact(organisation: Organisation | None, name: str | None) -> Contact | None:
-    if not name:
-        return None
-    queryset = Contact.objects.filter(name=name)
-    if organisation is not None:
-        queryset = queryset.filter(organisation=organisation)
-    return queryset.first()
+def _party_contacts(organisation: Organisation, party: dict) -> list[Contact]:
+    """The contact persons of a party entry, in order: ``contacts`` (names of the organisation's
+    contact persons), or the single ``contact`` name older files have."""
+    names = party.get("contacts")
+    if names is None:
+        names = [party["contact"]] if party.get("contact") else []
+    found = {contact.name: contact for contact in Contact.objects.filter(organisation=organisation, name__in=names)}
+    return [found[name] for name in names if name in found]
 
 
 def _contacts(organisations: dict[str, Organisation], names: list[str]) -> list[Contact]:
@@ -187,12 +188,14 @@ def load_plan(data: dict) -> Plan:
         contract_issuer_department=strategic.get("contract_issuer_department", ""),
     )
     for order, party in enumerate(strategic.get("parties", []), start=1):
-        AgreementParty.objects.get_or_create(
-            agreement=agreement, organisation=_org(organisations, party["organisation"]),
+        organisation = _org(organisations, party["organisation"])
+        agreement_party, _ = AgreementParty.objects.get_or_create(
+            agreement=agreement, organisation=organisation,
             defaults={"role": party.get("role", "")[:200], "signatory_name": party.get("signatory_name", ""),
                       "signatory_title": party.get("signatory_title", "")[:200],
                       "signed_date": _date(party.get("signed_date")), "order": order},
         )
+        services.party_contacts_set(party=agreement_party, contacts=_party_contacts(organisation, party))
 
     for order, item in enumerate(data.get("sub_agreements", []), start=1):
         sub_agreement = services.subagreement_create(
@@ -207,11 +210,11 @@ def load_plan(data: dict) -> Plan:
         )
         for party_order, party in enumerate(item.get("parties", []), start=1):
             organisation = _org(organisations, party["organisation"])
-            SubAgreementParty.objects.get_or_create(
+            sub_agreement_party, _ = SubAgreementParty.objects.get_or_create(
                 sub_agreement=sub_agreement, organisation=organisation,
-                defaults={"contact": _contact(organisation, party.get("contact")),
-                          "role": (party.get("role") or "")[:300], "order": party_order},
+                defaults={"role": (party.get("role") or "")[:300], "order": party_order},
             )
+            services.party_contacts_set(party=sub_agreement_party, contacts=_party_contacts(organisation, party))
         for staff_order, staff in enumerate(item.get("staff_resources", []), start=1):
             resource = StaffResource.objects.create(
                 sub_agreement=sub_agreement, function=staff["function"][:200],
@@ -224,6 +227,7 @@ def load_plan(data: dict) -> Plan:
         for activity_order, activity in enumerate(item.get("activities", []), start=1):
             services.activity_create(
                 sub_agreement=sub_agreement, name=activity["name"][:300], order=activity_order,
+                short_description=activity.get("short_description", ""),
                 purpose=activity.get("purpose", ""), target_group=activity.get("target_group", ""),
                 content=activity.get("content", ""), anchoring=activity.get("anchoring", ""),
                 responsibilities=activity.get("responsibilities", ""), locations=activity.get("locations", ""),

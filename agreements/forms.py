@@ -100,7 +100,7 @@ class OrderedFormSetMixin:
         kept = [form for form in self.forms
                 if form not in self.deleted_forms and (form.instance.pk or form.has_changed())]
         kept.sort(key=lambda form: (blank_order_last(form.cleaned_data.get("order")), self.forms.index(form)))
-        saved = []
+        saved, contacts = [], []
         for position, form in enumerate(kept, start=1):
             form.instance.order = position
             if form.instance.pk is None or form.has_changed() or form.initial.get("order") != position:
@@ -109,7 +109,9 @@ class OrderedFormSetMixin:
                 if links:
                     form.instance._pending_links = links
                 saved.append(form.instance)
-        return ChildChanges(saved=saved, deleted=deleted)
+            if "contacts" in form.fields and (form.instance.pk is None or "contacts" in form.changed_data):
+                contacts.append((form.instance, list(form.cleaned_data.get("contacts") or [])))
+        return ChildChanges(saved=saved, deleted=deleted, contacts=contacts)
 
 
 class SharedChoicesMixin:
@@ -135,25 +137,48 @@ class OrderedInlineFormSet(SharedChoicesMixin, OrderedFormSetMixin, BaseInlineFo
             form.fields["DELETE"].label = "Fjern"
 
 
-class PartyForm(forms.ModelForm):
-    class Meta:
-        model = SubAgreementParty
-        fields = ["organisation", "contact", "role", "order"]
-        widgets = {"order": ORDER_WIDGET, "role": forms.TextInput(attrs={"placeholder": "F.eks. Primær aktør"})}
+class PartyContactsForm(forms.ModelForm):
+    """A party row with its contact persons, chosen among the contact persons of its organisation.
+
+    The choice goes to ``services.party_contacts_set`` through the formset's ``child_changes``."""
+
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.none(), required=False, label="Kontaktpersoner",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text="Kontaktpersoner i partens organisation. Hold Ctrl (Cmd på Mac) nede for at vælge flere.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = Contact.objects.select_related("organisation")
+        self.fields["contacts"].queryset = Contact.objects.select_related("organisation")
+        if self.instance.pk:
+            self.initial["contacts"] = [link.contact_id for link in self.instance.contact_links.all()]
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        if organisation is not None:
+            strangers = [c.name for c in cleaned.get("contacts") or [] if c.organisation_id != organisation.pk]
+            if strangers:
+                self.add_error("contacts", f"Hører ikke til {organisation}: {', '.join(strangers)}.")
+        return cleaned
 
     def clean_order(self):
         return blank_order_last(self.cleaned_data.get("order"))
 
 
+class PartyForm(PartyContactsForm):
+    class Meta:
+        model = SubAgreementParty
+        fields = ["organisation", "role", "order"]
+        widgets = {"order": ORDER_WIDGET, "role": forms.TextInput(attrs={"placeholder": "F.eks. Primær aktør"})}
+
+
 class ActivityInlineForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
-                  "municipal_cofinancing", "revision", "order"]
+        fields = ["name", "short_description", "purpose", "target_group", "content", "anchoring",
+                  "responsibilities", "locations", "municipal_cofinancing", "revision", "order"]
         widgets = {
             "order": ORDER_WIDGET, "purpose": _textarea(3), "target_group": _textarea(2), "content": _textarea(6),
             "anchoring": _textarea(3), "responsibilities": _textarea(3), "locations": _textarea(2),
@@ -195,8 +220,9 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
-                  "housing_areas", "responsible_organisations", "contacts", "municipal_cofinancing", "revision"]
+        fields = ["name", "short_description", "purpose", "target_group", "content", "anchoring",
+                  "responsibilities", "locations", "housing_areas", "responsible_organisations", "contacts",
+                  "municipal_cofinancing", "revision"]
         widgets = {
             "purpose": _textarea(4), "target_group": _textarea(3), "content": _textarea(10),
             "anchoring": _textarea(4), "responsibilities": _textarea(5), "locations": _textarea(2),
@@ -231,14 +257,11 @@ class StrategicAgreementForm(VersionedForm):
         widgets["contract_date"] = DateInput()
 
 
-class AgreementPartyForm(forms.ModelForm):
+class AgreementPartyForm(PartyContactsForm):
     class Meta:
         model = AgreementParty
         fields = ["organisation", "role", "signatory_name", "signatory_title", "signed_date", "order"]
         widgets = {"order": ORDER_WIDGET, "signed_date": DateInput()}
-
-    def clean_order(self):
-        return blank_order_last(self.cleaned_data.get("order"))
 
 
 AgreementPartyFormSet = inlineformset_factory(StrategicAgreement, AgreementParty, form=AgreementPartyForm,

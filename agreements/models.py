@@ -434,6 +434,8 @@ class AgreementParty(models.Model):
     signatory_title = models.CharField("underskrivers titel", max_length=200, blank=True,
                                        validators=[no_control_characters])
     signed_date = models.DateField("dato for underskrift", null=True, blank=True)
+    contacts = models.ManyToManyField(Contact, through="AgreementPartyContact", blank=True,
+                                      related_name="agreement_parties", verbose_name="kontaktpersoner")
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
 
@@ -447,6 +449,11 @@ class AgreementParty(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+    @property
+    def contact_list(self) -> list[Contact]:
+        """The party's contact persons in the order they were entered."""
+        return [link.contact for link in self.contact_links.all()]
 
 
 class SubAgreement(VersionedDocument):
@@ -520,14 +527,14 @@ class SubAgreement(VersionedDocument):
 
 
 class SubAgreementParty(models.Model):
-    """A party of a delaftale: organisation/function responsible locally, with contact person."""
+    """A party of a delaftale: organisation/function responsible locally, with its contact persons."""
 
     sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, related_name="parties",
                                       verbose_name="delaftale")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
                                      related_name="sub_agreement_parties", verbose_name="organisation")
-    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="sub_agreement_parties", verbose_name="kontaktperson")
+    contacts = models.ManyToManyField(Contact, through="SubAgreementPartyContact", blank=True,
+                                      related_name="sub_agreement_parties", verbose_name="kontaktpersoner")
     role = models.CharField("rolle/funktion", max_length=300, blank=True, validators=[no_control_characters])
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     history = HistoricalRecords()
@@ -543,9 +550,62 @@ class SubAgreementParty(models.Model):
     def __str__(self) -> str:
         return str(self.organisation)
 
+    @property
+    def contact_list(self) -> list[Contact]:
+        """The party's contact persons in the order they were entered."""
+        return [link.contact for link in self.contact_links.all()]
+
+
+class PartyContactLink(models.Model):
+    """A contact person of a party, in the order the contact persons were entered.
+
+    The contact person must work for the party's organisation."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", verbose_name="kontaktperson")
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.contact)
+
     def clean(self) -> None:
-        if self.contact_id and self.organisation_id and self.contact.organisation_id != self.organisation_id:
-            raise ValidationError({"contact": "Kontaktpersonen hører ikke til den valgte organisation."})
+        if self.contact_id and self.party_id and self.contact.organisation_id != self.party.organisation_id:
+            raise ValidationError({"contact": f"Kontaktpersonen {self.contact.name} hører ikke til "
+                                              f"organisationen {self.party.organisation}."})
+
+
+class SubAgreementPartyContact(PartyContactLink):
+    """A contact person of a delaftale's party."""
+
+    party = models.ForeignKey(SubAgreementParty, on_delete=models.CASCADE, related_name="contact_links",
+                              verbose_name="delaftalepart")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kontaktperson for delaftalepart"
+        verbose_name_plural = "kontaktpersoner for delaftalepart"
+        ordering = ["party", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["party", "contact"], name="subagreementpartycontact_unique"),
+        ]
+
+
+class AgreementPartyContact(PartyContactLink):
+    """A contact person of a party of the strategic agreement."""
+
+    party = models.ForeignKey(AgreementParty, on_delete=models.CASCADE, related_name="contact_links",
+                              verbose_name="aftalepart")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kontaktperson for aftalepart"
+        verbose_name_plural = "kontaktpersoner for aftalepart"
+        ordering = ["party", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["party", "contact"], name="agreementpartycontact_unique"),
+        ]
 
 
 class Activity(models.Model):
@@ -554,6 +614,10 @@ class Activity(models.Model):
     sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, related_name="activities",
                                       verbose_name="delaftale")
     name = models.CharField("aktivitetsnavn", max_length=300, validators=[no_control_characters])
+    short_description = models.CharField(
+        "kort beskrivelse", max_length=300, blank=True, validators=[no_control_characters],
+        help_text="Én linje, som står efter aktivitetens navn i delaftalens liste over aktiviteter.",
+    )
     purpose = models.TextField("formål", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
     target_group = models.TextField("målgruppe(r)", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))
     content = models.TextField("indhold og praksis", blank=True, **text_rules(DOCUMENT_TEXT_LIMIT))

@@ -226,7 +226,8 @@ def plans_using(partner: Organisation | Contact) -> QuerySet[Plan]:
     """The plans that name an organisation or a contact person anywhere."""
     if isinstance(partner, Contact):
         return Plan.objects.filter(
-            Q(sub_agreements__parties__contact=partner) | Q(sub_agreements__activities__contacts=partner)
+            Q(sub_agreements__parties__contacts=partner) | Q(sub_agreements__activities__contacts=partner)
+            | Q(strategic_agreement__parties__contacts=partner)
         ).distinct()
     return Plan.objects.filter(
         Q(administrating_organisation=partner) | Q(municipality=partner)

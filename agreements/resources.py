@@ -70,6 +70,7 @@ class SubAgreementWidget(NamedForeignKeyWidget):
 class ActivityResource(AllOrNothingResource):
     sub_agreement = fields.Field(attribute="sub_agreement", column_name="delaftale", widget=SubAgreementWidget())
     name = fields.Field(attribute="name", column_name="aktivitetsnavn")
+    short_description = fields.Field(attribute="short_description", column_name="kort beskrivelse")
     purpose = fields.Field(attribute="purpose", column_name="formål")
     target_group = fields.Field(attribute="target_group", column_name="målgruppe")
     content = fields.Field(attribute="content", column_name="indhold og praksis")
@@ -91,7 +92,7 @@ class ActivityResource(AllOrNothingResource):
     class Meta:
         model = Activity
         import_id_fields = ["sub_agreement", "name"]
-        fields = ["sub_agreement", "name", "purpose", "target_group", "content", "anchoring",
+        fields = ["sub_agreement", "name", "short_description", "purpose", "target_group", "content", "anchoring",
                   "responsibilities", "locations", "responsible_organisations", "housing_areas",
                   "municipal_cofinancing", "revision", "order"]
         clean_model_instances = True

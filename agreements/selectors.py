@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from . import permissions
 from .models import (
     Activity,
     AgreementParty,
+    AgreementPartyContact,
     Contact,
     HousingArea,
     Organisation,
@@ -21,6 +23,7 @@ from .models import (
     StrategicAgreement,
     SubAgreement,
     SubAgreementParty,
+    SubAgreementPartyContact,
 )
 
 
@@ -58,13 +61,25 @@ def get_plan_access(user: AbstractBaseUser | AnonymousUser, slug: str,
     return access
 
 
+def sub_agreement_parties() -> QuerySet[SubAgreementParty]:
+    """A delaftale's parties with their organisation and contact persons (``contact_list``), two queries."""
+    return SubAgreementParty.objects.select_related("organisation").prefetch_related(
+        Prefetch("contact_links", queryset=SubAgreementPartyContact.objects.select_related("contact")))
+
+
+def agreement_parties() -> QuerySet[AgreementParty]:
+    """The strategic agreement's parties with their organisation and contact persons (``contact_list``)."""
+    return AgreementParty.objects.select_related("organisation").prefetch_related(
+        Prefetch("contact_links", queryset=AgreementPartyContact.objects.select_related("contact")))
+
+
 def activity_queryset() -> QuerySet[Activity]:
     return Activity.objects.prefetch_related("housing_areas", "responsible_organisations", "contacts")
 
 
 def sub_agreement_queryset() -> QuerySet[SubAgreement]:
     return SubAgreement.objects.select_related("focus_area", "plan").prefetch_related(
-        Prefetch("parties", queryset=SubAgreementParty.objects.select_related("organisation", "contact")),
+        Prefetch("parties", queryset=sub_agreement_parties()),
         Prefetch("activities", queryset=activity_queryset()),
         Prefetch("staff_resources", queryset=StaffResource.objects.all()),
     )
@@ -75,13 +90,13 @@ def plan_overview(plan: Plan, *, parties: bool = True) -> dict:
     the strategic agreement with its parties (``parties=False``: without), the chosen indsatsområder and the
     boligområder with their afdelinger. (The delaftaler are read by the pages that show them.)"""
     strategic = StrategicAgreement.objects.filter(plan=plan).first()
-    agreement_parties = []
+    party_rows = []
     if strategic is not None and parties:
-        agreement_parties = list(AgreementParty.objects.filter(agreement=strategic).select_related("organisation"))
+        party_rows = list(agreement_parties().filter(agreement=strategic))
     return {
         "plan": plan,
         "strategic_agreement": strategic,
-        "agreement_parties": agreement_parties,
+        "agreement_parties": party_rows,
         "focus_areas": list(PlanFocusArea.objects.filter(plan=plan).select_related("focus_area")),
         "housing_areas": list(
             HousingArea.objects.filter(plan=plan).prefetch_related("departments__organisation")
@@ -153,11 +168,20 @@ def contacts_usage(contacts: list[Contact], user: AbstractBaseUser | AnonymousUs
     """``contact_usage`` for several contacts at once (a fixed number of queries), keyed by contact id."""
     plans = permissions.plans_visible_to(user)
     uses: dict[int, list[dict]] = {contact.pk: [] for contact in contacts}
-    for party in SubAgreementParty.objects.filter(contact__in=contacts, sub_agreement__plan__in=plans) \
-            .select_related("sub_agreement__plan", "sub_agreement__focus_area"):
-        uses[party.contact_id].append({"plan": party.sub_agreement.plan,
-                                       "where": f"Kontaktperson i {party.sub_agreement}",
-                                       "url": party.sub_agreement.get_absolute_url()})
+    for party_link in SubAgreementPartyContact.objects.filter(contact__in=contacts,
+                                                              party__sub_agreement__plan__in=plans) \
+            .select_related("party__sub_agreement__plan", "party__sub_agreement__focus_area"):
+        sub_agreement = party_link.party.sub_agreement
+        uses[party_link.contact_id].append({"plan": sub_agreement.plan,
+                                            "where": f"Kontaktperson i {sub_agreement}",
+                                            "url": sub_agreement.get_absolute_url()})
+    for agreement_link in AgreementPartyContact.objects.filter(contact__in=contacts,
+                                                               party__agreement__plan__in=plans) \
+            .select_related("party__agreement__plan"):
+        plan = agreement_link.party.agreement.plan
+        uses[agreement_link.contact_id].append({"plan": plan, "where": "Kontaktperson i samarbejdsaftalen",
+                                                "url": reverse("agreements:strategic_detail",
+                                                               kwargs={"slug": plan.slug})})
     for link in Activity.contacts.through.objects.filter(contact__in=contacts,
                                                          activity__sub_agreement__plan__in=plans) \
             .select_related("activity__sub_agreement__plan", "activity__sub_agreement__focus_area"):

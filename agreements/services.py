@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from . import permissions
 from .models import (
     Activity,
+    AgreementParty,
     Clause,
     Comment,
     Contact,
@@ -33,6 +34,7 @@ from .models import (
     Pulje,
     StrategicAgreement,
     SubAgreement,
+    SubAgreementParty,
     VersionedDocument,
 )
 from .signals import plan_created
@@ -56,6 +58,7 @@ class ActivityFields(TypedDict, total=False):
     """An activity's own fields (its skema); the links (boligområder, organisations, contacts) are separate."""
 
     name: str
+    short_description: str
     purpose: str
     target_group: str
     content: str
@@ -271,13 +274,17 @@ def claim_version(document: VersionedDocument, expected_version: int) -> None:
 
 @dataclass
 class ChildChanges:
-    """New or changed child rows (unsaved instances) and rows to delete, e.g. from a formset."""
+    """New or changed child rows (unsaved instances) and rows to delete, e.g. from a formset.
+
+    ``contacts`` pairs a party row (one of ``saved`` or an unchanged one) with the contact persons it
+    should have afterwards, in the order given."""
 
     saved: list[models.Model] = field(default_factory=list)
     deleted: list[models.Model] = field(default_factory=list)
+    contacts: list[tuple[models.Model, Sequence[Contact]]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.saved or self.deleted)
+        return bool(self.saved or self.deleted or self.contacts)
 
 
 def _apply_children(changes: ChildChanges | None, *, parent_field: str, parent: models.Model) -> None:
@@ -302,6 +309,45 @@ def _apply_children(changes: ChildChanges | None, *, parent_field: str, parent: 
         for name, values in getattr(obj, "_pending_links", {}).items():
             if set(getattr(obj, name).all()) != set(values):
                 getattr(obj, name).set(values)
+    for party, contacts in changes.contacts:
+        if getattr(party, f"{parent_field}_id") != parent.pk:
+            raise ValidationError("Rækken hører ikke til dette dokument.")
+        party_contacts_set(party=party, contacts=contacts)
+    for obj in changes.saved:  # a party moved to another organisation keeps no contact person of the old one
+        links = getattr(obj, "contact_links", None)
+        if links is not None and links.exclude(contact__organisation_id=obj.organisation_id).exists():
+            raise ValidationError(f"Parten {obj.organisation} har kontaktpersoner fra en anden organisation; "
+                                  f"fjern dem, eller vælg partens egne.")
+
+
+PartyWithContacts = SubAgreementParty | AgreementParty
+
+
+@transaction.atomic
+def party_contacts_set(*, party: PartyWithContacts, contacts: Sequence[Contact]) -> bool:
+    """Give a party (of a delaftale or of the strategic agreement) exactly these contact persons.
+
+    Contact persons it already has keep their place; new ones follow, in the order given. Each must
+    work for the party's organisation. Returns False when nothing changed (then nothing is written).
+    """
+    wanted = list(dict.fromkeys(contacts))
+    links = list(party.contact_links.select_related("contact"))
+    current = [link.contact for link in links]
+    if set(current) == set(wanted):
+        return False
+    link_model = type(party).contacts.through
+    for link in links:
+        if link.contact not in wanted:
+            link.delete()
+    next_order = max((link.order for link in links if link.contact in wanted), default=0) + 1
+    for contact in wanted:
+        if contact in current:
+            continue
+        link = link_model(party=party, contact=contact, order=next_order)
+        link.full_clean()
+        link.save()
+        next_order += 1
+    return True
 
 
 def _changed(instance: models.Model, fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -29,19 +29,21 @@ from django.db.models import Prefetch, prefetch_related_objects
 from .models import (
     Activity,
     AgreementParty,
+    AgreementPartyContact,
     Contact,
     PlanFocusArea,
     StaffResource,
     StrategicAgreement,
     SubAgreement,
     SubAgreementParty,
+    SubAgreementPartyContact,
 )
 
 SCHEMA = 1
 
 SUBAGREEMENT_FIELDS = ["initiative_name", "start_date", "end_date", "municipal_coherence", "conflict_handling",
                        "revision"]
-PARTY_FIELDS = ["organisation", "role", "contact"]
+PARTY_FIELDS = ["organisation", "role"]
 ACTIVITY_FIELDS = ["name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
                    "housing_areas", "responsible_organisations", "contacts", "municipal_cofinancing"]
 STAFF_FIELDS = ["function", "percent", "hours_per_week", "financed_by", "financed_by_plan", "note"]
@@ -101,6 +103,42 @@ def model_item(instance: models.Model, names: list[str], label: str | None = Non
                 [model_entry(instance, name) for name in names])
 
 
+def contact_text(contact: Contact) -> str:
+    """A contact person as the documents print it: name, title, e-mail and phone."""
+    return ", ".join(part for part in (contact.name, contact.title, contact.email, contact.phone) if part)
+
+
+def contacts_entry(party: SubAgreementParty | AgreementParty) -> dict:
+    """The party's contact persons in their order, each with everything the documents print of them."""
+    return entry("contacts", "Kontaktpersoner", [contact_text(contact) for contact in party.contact_list], "list")
+
+
+# Before a party could have several contact persons, a delaftale's party had one optional "contact"
+# entry; a party without contact persons keeps that empty entry, so a document approved then whose
+# parties have none still has the content it was approved with.
+_NO_CONTACT = entry("contact", "Kontaktperson", "", "text")
+
+
+def _party_item(party: SubAgreementParty) -> dict:
+    snapshot = model_item(party, PARTY_FIELDS)
+    snapshot["fields"].append(contacts_entry(party) if party.contact_list else dict(_NO_CONTACT))
+    return snapshot
+
+
+def _activity_item(activity: Activity, fields: list[str] = ACTIVITY_FIELDS) -> dict:
+    snapshot = model_item(activity, fields)
+    if activity.short_description:  # absent when empty, like before the field existed
+        snapshot["fields"].insert(1, model_entry(activity, "short_description"))
+    return snapshot
+
+
+def _agreement_party_item(party: AgreementParty) -> dict:
+    snapshot = model_item(party, AGREEMENT_PARTY_FIELDS)
+    if party.contact_list:  # absent when empty, like before parties had contact persons
+        snapshot["fields"].append(contacts_entry(party))
+    return snapshot
+
+
 SNAPSHOT_CHILDREN = ("_snapshot_parties", "_snapshot_activities", "_snapshot_staff")
 
 
@@ -122,8 +160,9 @@ def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict
             sub_agreement.__dict__.pop(name, None)
     prefetch_related_objects(
         sub_agreements,
-        Prefetch("parties", queryset=SubAgreementParty.objects.select_related("organisation", "contact__organisation"),
-                 to_attr="_snapshot_parties"),
+        Prefetch("parties", queryset=SubAgreementParty.objects.select_related("organisation").prefetch_related(
+            Prefetch("contact_links", queryset=SubAgreementPartyContact.objects.select_related("contact"))),
+            to_attr="_snapshot_parties"),
         Prefetch("activities", to_attr="_snapshot_activities", queryset=Activity.objects.prefetch_related(
             "housing_areas", "responsible_organisations",
             Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),  # str(contact) names it
@@ -148,9 +187,9 @@ def _subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
         + [model_entry(sub_agreement, name) for name in fields],
         "collections": [
             collection("parties", "Delaftalens parter",
-                       [model_item(p, PARTY_FIELDS) for p in sub_agreement._snapshot_parties]),
+                       [_party_item(p) for p in sub_agreement._snapshot_parties]),
             collection("activities", "Aktiviteter",
-                       [model_item(a, activity_fields) for a in sub_agreement._snapshot_activities]),
+                       [_activity_item(a, activity_fields) for a in sub_agreement._snapshot_activities]),
             collection("staff_resources", "Medarbejderressourcer",
                        [_staff_item(s, contract) for s in sub_agreement._snapshot_staff]),
         ],
@@ -178,7 +217,8 @@ def subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
 
 def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
     """The strategic agreement: sections, parties with signatories and the problemkomplekser."""
-    parties = AgreementParty.objects.filter(agreement=agreement).select_related("organisation")
+    parties = AgreementParty.objects.filter(agreement=agreement).select_related("organisation").prefetch_related(
+        Prefetch("contact_links", queryset=AgreementPartyContact.objects.select_related("contact")))
     choices = PlanFocusArea.objects.filter(plan_id=agreement.plan_id).select_related("focus_area")
     # LBF's standard texts (``PuljeText``) are printed in the document but are not part of what the
     # bestyrelse decides: they are the same in every plan of the pulje and written by LBF. Their change
@@ -195,7 +235,7 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
         + [model_entry(agreement, name) for name in fields],
         "collections": [
             collection("parties", "Aftalens parter og underskrifter",
-                       [model_item(p, AGREEMENT_PARTY_FIELDS) for p in parties]),
+                       [_agreement_party_item(p) for p in parties]),
             collection("focus_areas", "6. Indsatsområder (problemkompleks)",
                        [model_item(c, ["problem_complex"], label=str(c.focus_area)) for c in choices]),
         ],

@@ -36,7 +36,6 @@ from agreements import selectors as agreement_selectors
 from agreements.milestones import milestones_by_focus_area
 from agreements.models import (
     Activity,
-    AgreementParty,
     Contact,
     HousingArea,
     HousingDepartment,
@@ -45,7 +44,6 @@ from agreements.models import (
     StaffResource,
     StrategicAgreement,
     SubAgreement,
-    SubAgreementParty,
 )
 from budgets import followup as budget_followup
 from budgets.charts import followup_charts
@@ -112,7 +110,7 @@ class DelaftaleEntry:
 
     @property
     def parties_have_contacts(self) -> bool:
-        return any(party.contact_id for party in self.sub_agreement.parties.all())
+        return any(party.contact_list for party in self.sub_agreement.parties.all())
 
     @property
     def contract_title(self) -> str:
@@ -156,7 +154,7 @@ def _sub_agreements(plan: Plan, *, area_slug: str | None = None) -> list[SubAgre
     if plan.is_contract:  # only a contract prints the staff functions' contacts
         staff = staff.prefetch_related(Prefetch("contacts", queryset=Contact.objects.select_related("organisation")))
     queryset = SubAgreement.objects.filter(plan=plan).select_related("focus_area").prefetch_related(
-        Prefetch("parties", queryset=SubAgreementParty.objects.select_related("organisation", "contact")),
+        Prefetch("parties", queryset=agreement_selectors.sub_agreement_parties()),
         Prefetch("activities", queryset=activities),
         Prefetch("staff_resources", queryset=staff),
     )
@@ -190,7 +188,7 @@ def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *,
 
 def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str, Any]:
     agreement = StrategicAgreement.objects.filter(plan=plan).select_related("contract_issuer").first()
-    parties = list(AgreementParty.objects.filter(agreement__plan=plan).select_related("organisation"))
+    parties = list(agreement_selectors.agreement_parties().filter(agreement__plan=plan))
     housing_areas = list(HousingArea.objects.filter(plan=plan).prefetch_related(
         Prefetch("departments", queryset=HousingDepartment.objects.select_related("organisation"))
     ))
@@ -198,6 +196,7 @@ def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str
         "agreement": agreement,
         "pulje_texts": agreement_selectors.pulje_texts(plan.pulje_id),
         "agreement_parties": parties,
+        "agreement_parties_have_contacts": any(party.contact_list for party in parties),
         "agreement_documents": agreement.document_list if agreement else [],
         "housing_areas": housing_areas,
         "focus_areas": focus_areas,

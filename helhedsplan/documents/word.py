@@ -49,6 +49,7 @@ SKEMA_FIELDS = (("purpose", "Formål"), ("target_group", "Målgruppe(r)"), ("con
                 ("locations", "Lokaliteter"))
 SKEMA_COFINANCING = "Finansiering"
 PARTY_HEADER = ["Organisation", "Rolle/funktion"]
+PARTY_CONTACTS = "Kontaktpersoner"
 STAFF_HEADER = ["Funktion", "Andel", "Finansieret af", "Bemærkning"]
 SUBGOAL_HEADER = ["Delmål", "Indikator", "Baseline boligområde/målgruppe", "Evt. anden baseline", "Baseline år",
                   "Datakilde"]
@@ -216,6 +217,25 @@ def _period(start, end) -> str:
 
 # --- Parts ----------------------------------------------------------------------------------------------
 
+def contact_lines(contact) -> list[str]:
+    """A contact person as the documents print it: name, then title, e-mail and phone, one a line."""
+    return [line for line in (contact.name, contact.title, contact.email,
+                              f"Tlf. {contact.phone}" if contact.phone else "") if line]
+
+
+def contacts_cell(contacts) -> str:
+    """The contact persons of a party, a blank line between two (``word_import`` reads them back)."""
+    return "\n\n".join("\n".join(contact_lines(contact)) for contact in contacts)
+
+
+def _agreement_party_text(party) -> str:
+    contacts = party.contact_list
+    if not contacts:
+        return party.organisation.name
+    label = "Kontaktperson" if len(contacts) == 1 else "Kontaktpersoner"
+    return party.organisation.name + f"\n{label}: " + "; ".join(", ".join(contact_lines(c)) for c in contacts)
+
+
 def _samarbejdsaftale(w: Writer, context: dict[str, Any], *, standalone: bool) -> None:
     plan, agreement, parties = context["plan"], context["agreement"], context["agreement_parties"]
     w.new_part()
@@ -224,7 +244,7 @@ def _samarbejdsaftale(w: Writer, context: dict[str, Any], *, standalone: bool) -
     if standalone:
         w.status(context)
     fields = [[FIELD_AREA_NAME, plan.area_name or plan.name],
-              [FIELD_AGREEMENT_PARTIES, "\n".join(party.organisation.name for party in parties) or EMPTY],
+              [FIELD_AGREEMENT_PARTIES, "\n".join(_agreement_party_text(party) for party in parties) or EMPTY],
               [FIELD_AGREEMENT_PERIOD, _period(plan.start_date, plan.end_date)],
               [FIELD_PULJE, plan.pulje.name]]
     if plan.lbf_journal_number:
@@ -337,13 +357,12 @@ def _delaftale(w: Writer, context: dict[str, Any], entry: builders.DelaftaleEntr
     w.heading(HEADING_PARTIES, 1)
     parties = list(sa.parties.all())
     if parties:
-        header = PARTY_HEADER + (["Kontaktperson"] if entry.parties_have_contacts else [])
+        header = PARTY_HEADER + ([PARTY_CONTACTS] if entry.parties_have_contacts else [])
         rows = []
         for party in parties:
             row = [party.organisation.name, party.role]
             if entry.parties_have_contacts:
-                contact = party.contact
-                row.append("" if contact is None else contact.name + (f"\n{contact.title}" if contact.title else ""))
+                row.append(contacts_cell(party.contact_list))
             rows.append(row)
         w.table(rows, header=header)
     else:
@@ -354,7 +373,7 @@ def _delaftale(w: Writer, context: dict[str, Any], entry: builders.DelaftaleEntr
     activities = list(sa.activities.all())
     w.heading(HEADING_ACTIVITIES, 1)
     if activities:
-        w.bullets([activity.name + (f" ({COFINANCING_TAG})" if activity.municipal_cofinancing else "")
+        w.bullets([activity_list_text(activity) + (f" ({COFINANCING_TAG})" if activity.municipal_cofinancing else "")
                    for activity in activities])
     else:
         w.paragraph("Der er ikke registreret aktiviteter.", italic=True)
@@ -390,6 +409,11 @@ def _delaftale(w: Writer, context: dict[str, Any], entry: builders.DelaftaleEntr
         w.heading(HEADING_SKEMAS, 1)
         for activity in activities:
             _skema(w, activity)
+
+
+def activity_list_text(activity) -> str:
+    """An activity in the delaftale's list of activities: its name and, after a comma, its one-line description."""
+    return activity.name + (f", {activity.short_description}" if activity.short_description else "")
 
 
 def _skema(w: Writer, activity) -> None:
@@ -593,8 +617,8 @@ def _kontrakt_area(w: Writer, context: dict[str, Any], entry: builders.Delaftale
               "ledelsesniveau", 1)
     parties = list(sa.parties.all())
     if parties:
-        w.table([[party.organisation.name, party.role, _contact(party.contact) if party.contact else ""]
-                 for party in parties], header=["Organisation", "Rolle/funktion", "Kontaktperson"])
+        w.table([[party.organisation.name, party.role, "\n".join(_contact(contact) for contact in party.contact_list)]
+                 for party in parties], header=["Organisation", "Rolle/funktion", "Kontaktpersoner"])
     else:
         w.paragraph("Parterne er ikke angivet.", italic=True)
 

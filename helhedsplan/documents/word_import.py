@@ -31,6 +31,7 @@ from agreements import selectors as agreement_selectors
 from agreements import services as agreement_services
 from agreements.models import (
     AgreementParty,
+    Contact,
     DocumentStatus,
     FocusArea,
     HousingArea,
@@ -72,6 +73,7 @@ class DelaftaleImport:
     focus_area: FocusArea | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     parties: list[dict[str, Any]] = field(default_factory=list)
+    party_contacts: list[list[Contact]] = field(default_factory=list)  # per party, in ``parties``' order
     sub_goals: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
     staff: list[dict[str, Any]] = field(default_factory=list)
@@ -255,16 +257,38 @@ def _read_table(plan: Plan, result: DelaftaleImport, section: str | None, table:
                 result.unplaced.append(_short(" | ".join(row)))
 
 
+def _contact_names(cell: str) -> list[str]:
+    """The names in a party's contact persons cell: each contact person is a block of lines (name,
+    title, e-mail, phone) and blocks are separated by a blank line."""
+    blocks = re.split(r"\n\s*\n", cell.strip())
+    return [block.strip().split("\n")[0].strip() for block in blocks if block.strip()]
+
+
 def _read_parties(result: DelaftaleImport, rows: list[list[str]]) -> None:
     names = {row[0] for row in rows if row and row[0]}
     organisations = {organisation.name: organisation for organisation in Organisation.objects.filter(name__in=names)}
+    contacts = {(contact.organisation_id, contact.name): contact
+                for contact in Contact.objects.filter(organisation__in=organisations.values())}
     for row in rows:
         name, role = row[0], row[1] if len(row) > 1 else ""
         if name not in organisations:
             result.unplaced.append(f"Part »{name}« (organisationen findes ikke; opret den først)")
             continue
-        result.parties.append({"organisation": organisations[name], "role": role})
+        organisation = organisations[name]
+        party_contacts = []
+        for contact_name in _contact_names(row[2] if len(row) > 2 else ""):
+            contact = contacts.get((organisation.pk, contact_name))
+            if contact is None:
+                result.unplaced.append(f"Kontaktperson »{contact_name}« hos {name} (findes ikke hos organisationen; "
+                                       f"opret den først)")
+                continue
+            if contact not in party_contacts:
+                party_contacts.append(contact)
+        result.parties.append({"organisation": organisation, "role": role})
+        result.party_contacts.append(party_contacts)
         result.place(word.HEADING_PARTIES, f"{name}: {role}")
+        for contact in party_contacts:
+            result.place(word.PARTY_CONTACTS, f"{name}: {contact.name}")
 
 
 def _read_sub_goals(result: DelaftaleImport, rows: list[list[str]]) -> None:
@@ -308,9 +332,24 @@ def _read_staff(result: DelaftaleImport, rows: list[list[str]]) -> None:
         result.place(word.HEADING_STAFF, f"{function} ({share})")
 
 
+def _listed_activity(result: DelaftaleImport, name: str) -> dict[str, Any] | None:
+    """The activity list's entry for the skema named ``name``: the entry that is the name itself, or
+    the name followed by ", " and the activity's one-line description (then both are taken apart)."""
+    activity = next((item for item in result.activities if item["name"] == name), None)
+    if activity is not None or not name:
+        return activity
+    prefix = f"{name}, "
+    activity = next((item for item in result.activities
+                     if item["name"].startswith(prefix) and "short_description" not in item), None)
+    if activity is not None:
+        activity["short_description"] = activity["name"][len(prefix):].strip()
+        activity["name"] = name
+    return activity
+
+
 def _read_skema(plan: Plan, result: DelaftaleImport, rows: list[list[str]]) -> None:
     name = rows[0][1] if len(rows[0]) > 1 else ""
-    activity = next((item for item in result.activities if item["name"] == name), None)
+    activity = _listed_activity(result, name)
     if activity is None:
         activity = {"name": name, "municipal_cofinancing": False}
         result.activities.append(activity)
@@ -352,9 +391,11 @@ def delaftale_import(*, plan: Plan, content: DelaftaleImport) -> SubAgreement:
     try:
         sub_agreement = agreement_services.subagreement_create(plan=plan, focus_area=content.focus_area,
                                                                **content.fields)
+        parties = [SubAgreementParty(order=number, **party) for number, party in enumerate(content.parties, start=1)]
         changes = dict(
-            parties=agreement_services.ChildChanges(saved=[SubAgreementParty(order=number, **party) for number, party
-                                                           in enumerate(content.parties, start=1)]),
+            parties=agreement_services.ChildChanges(saved=parties, contacts=[
+                (party, contacts)
+                for party, contacts in zip(parties, content.party_contacts, strict=True) if contacts]),
             staff_resources=agreement_services.ChildChanges(saved=[
                 StaffResource(order=number, **resource) for number, resource in enumerate(content.staff, start=1)]),
         )
@@ -662,7 +703,14 @@ def _map_agreement(plan: Plan, result: SamarbejdsaftaleImport, sections: dict[st
 
 def _map_parties(result: SamarbejdsaftaleImport, passages: list[Passage], signature_tables: list) -> None:
     parties: dict[int, dict[str, Any]] = {}
-    names = [re.sub(r"^[-•−]\s+", "", line).strip() for passage in passages for line in passage.text.split("\n")]
+    names: list[str] = []
+    contact_texts: dict[str, str] = {}  # party name → its "Kontaktperson(er): …" line
+    for line in (re.sub(r"^[-•−]\s+", "", line).strip() for passage in passages for line in passage.text.split("\n")):
+        label, _, rest = line.partition(": ")
+        if label in ("Kontaktperson", "Kontaktpersoner") and names:
+            contact_texts[names[-1]] = rest
+        else:
+            names.append(line)
     for rows in signature_tables:
         for row in rows[1:]:
             party, signed, signatory = (row + ["", "", ""])[:3]
@@ -687,10 +735,28 @@ def _map_parties(result: SamarbejdsaftaleImport, passages: list[Passage], signat
             ordered.append(party)
             result.place(word.FIELD_AGREEMENT_PARTIES, organisation.name + (
                 f": {party['signatory_name']}" if party.get("signatory_name") else ""))
+        if name in contact_texts:
+            party["contacts"] = _agreement_party_contacts(result, organisation, contact_texts[name])
     if ordered:
         result.parties = ordered
     elif any(names):
         result.unplaced.append("Ingen af filens parter findes som organisation; aftalens parter ændres ikke")
+
+
+def _agreement_party_contacts(result: SamarbejdsaftaleImport, organisation: Organisation, text: str) -> list:
+    """The contact persons of a "Kontaktperson(er): name, title, e-mail, phone; name, …" line, found by
+    name among the organisation's contact persons."""
+    known = {contact.name: contact for contact in organisation.contacts.all()}
+    found = []
+    for entry in text.split("; "):
+        name = entry.partition(", ")[0].strip()
+        if name in known:
+            found.append(known[name])
+            result.place(word.PARTY_CONTACTS, f"{organisation.name}: {name}")
+        elif name:
+            result.unplaced.append(f"Kontaktperson »{name}« hos {organisation.name} (findes ikke hos organisationen; "
+                                   f"opret den først)")
+    return found
 
 
 def _map_documents(result: SamarbejdsaftaleImport, passages: list[Passage]) -> None:
@@ -812,7 +878,10 @@ def samarbejdsaftale_import(*, plan: Plan, content: SamarbejdsaftaleImport) -> S
                         setattr(party, name, found[name])
                 party.order = order
                 saved.append(party)
-            parties = agreement_services.ChildChanges(saved=saved, deleted=list(existing.values()))
+            parties = agreement_services.ChildChanges(
+                saved=saved, deleted=list(existing.values()),
+                contacts=[(party, found["contacts"]) for party, found in zip(saved, content.parties, strict=True)
+                          if "contacts" in found])
         choices = []
         for choice, text in content.problem_complexes:
             choice.problem_complex = text

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from agreements import permissions, selectors
+from agreements import permissions, selectors, services
 from agreements.models import Activity, Clause, Milestone, PlanMembership
 from agreements.permissions import plans_visible_to
 from helhedsplan.approvals import services as workflow
@@ -265,7 +265,8 @@ def test_a_clause_is_changed_only_by_its_author(client, ws):
 
 def test_partner_usage_lists_only_visible_plans(client, ws):
     contact = ContactFactory(organisation=ws.sub_agreement.parties.first().organisation)
-    ws.sub_agreement.parties.update(contact=contact)
+    party = ws.sub_agreement.parties.get(organisation=contact.organisation)
+    services.party_contacts_set(party=party, contacts=[contact])
     organisation = contact.organisation
     client.force_login(ws.outsider)
     body = client.get(reverse("agreements:organisation_detail", kwargs={"pk": organisation.pk})).content.decode()

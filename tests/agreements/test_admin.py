@@ -33,7 +33,7 @@ def one_of_everything():
     HousingDepartment.objects.create(housing_area=area, organisation=contact.organisation, number="12")
     activity.housing_areas.add(area)
     activity.contacts.add(contact)
-    SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=contact.organisation, contact=contact)
+    SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=contact.organisation, contacts=[contact])
     StaffResourceFactory(sub_agreement=sub_agreement)
     AgreementPartyFactory(agreement__plan=plan)
     ClauseFactory()

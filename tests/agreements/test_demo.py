@@ -82,9 +82,31 @@ def test_bispebjerg_has_contacts_per_forvaltning_and_activity(demo_data):
     plan = Plan.objects.get(slug="bispebjerg-udsatte-grupper")
     sub_agreement = plan.sub_agreements.get()
     assert sub_agreement.focus_area.name == "Udsatte grupper"
-    assert sub_agreement.parties.filter(contact__isnull=False).count() >= 5
+    assert sub_agreement.parties.filter(contacts__isnull=False).distinct().count() >= 5
     assert Activity.objects.filter(sub_agreement=sub_agreement, contacts__isnull=False).distinct().count() == 6
     assert Activity.objects.filter(sub_agreement=sub_agreement, name="Bydelsmødre").exists()
+
+
+def test_one_line_descriptions_from_the_activity_lists_of_seed_001(demo_data):
+    activities = Activity.objects.filter(sub_agreement__plan__slug="en-faelles-indsats")
+    described = dict(activities.exclude(short_description="").values_list("name", "short_description"))
+    assert len(described) == 14, "every activity of the lists but the mentorprojekt, which has no description"
+    assert described["HippHopp+"] == "kapacitetsopbyggende forløb for familier med førskolebørn"
+    assert described["DIF Get2Sport"] == \
+        "helhedsorienteret brobygning mellem boligområder og omkringliggende foreningsliv"
+    assert not any("kommunale medfinansiering" in text for text in described.values())
+    assert not Activity.objects.filter(sub_agreement__plan__slug="amager").exclude(short_description="").exists()
+
+
+def test_amager_parties_have_the_contact_persons_of_seed_002_in_order(demo_data):
+    sub_agreement = SubAgreement.objects.get(plan__slug="amager", focus_area__name="Beskæftigelse")
+    perspektiv = sub_agreement.parties.get(organisation__name="Perspektiv")
+    assert [(c.title, c.email.endswith("@example.dk")) for c in perspektiv.contact_list] == [
+        ("Afdelingschef", True), ("Projektkoordinator", True)]
+    assert "projektkoordinator" not in perspektiv.role
+    assert sub_agreement.parties.get(organisation__name="Boligforeningen 3B").contact_list == []
+    assert not Plan.objects.get(slug="en-faelles-indsats").sub_agreements.filter(parties__contacts__isnull=False) \
+        .exists(), "seed 001 names no contact persons"
 
 
 def test_clause_library_from_seed_000(demo_data):

@@ -51,13 +51,14 @@ def test_activity_export_import_round_trip_and_bad_delaftale():
     assert result.has_errors() or result.has_validation_errors()
     assert not without_demo(Activity).exists()
 
-    good = tablib.Dataset(headers=["delaftale", "aktivitetsnavn", "formål"])
-    good.append([key, "Lektiecafé", "Faglighed"])
+    good = tablib.Dataset(headers=["delaftale", "aktivitetsnavn", "kort beskrivelse", "formål"])
+    good.append([key, "Lektiecafé", "lektiehjælp to gange om ugen", "Faglighed"])
     result = ActivityResource().import_data(good, dry_run=False, raise_errors=False)
     assert not result.has_errors() and not result.has_validation_errors()
     exported = ActivityResource().export(queryset=without_demo(Activity))
     assert exported.dict[0]["delaftale"] == key
     assert exported.dict[0]["aktivitetsnavn"] == "Lektiecafé"
+    assert exported.dict[0]["kort beskrivelse"] == "lektiehjælp to gange om ugen"
 
 
 def test_export_escapes_formulae():

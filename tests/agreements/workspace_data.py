@@ -42,7 +42,7 @@ def build_workspace() -> Workspace:
     sub_agreement = SubAgreementFactory(plan=plan, revision="Bestyrelsen reviderer delaftalen årligt.")
     organisation = OrganisationFactory(name="Boligselskabet Toften")
     contact = ContactFactory(organisation=organisation, name="Lone Madsen")
-    SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=organisation, contact=contact,
+    SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=organisation, contacts=[contact],
                              role="Primær aktør", order=1)
     activity = ActivityFactory(sub_agreement=sub_agreement, name="Lektiecafé Toften", order=1)
     activity.housing_areas.set([area])

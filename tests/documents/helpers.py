@@ -93,7 +93,7 @@ def plan_with_activities(count: int, *, sub_agreements: int = 2):
     subs = [SubAgreementFactory(plan=plan) for _ in range(sub_agreements)]
     for sub in subs:
         contact = ContactFactory()
-        SubAgreementPartyFactory(sub_agreement=sub, organisation=contact.organisation, contact=contact)
+        SubAgreementPartyFactory(sub_agreement=sub, organisation=contact.organisation, contacts=[contact])
         SubAgreementPartyFactory(sub_agreement=sub)
         StaffResourceFactory(sub_agreement=sub)
         StaffResourceFactory(sub_agreement=sub, percent=None, hours_per_week=9)

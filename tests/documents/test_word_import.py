@@ -11,19 +11,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from agreements import services as party_services
 from agreements.models import SubAgreement
 from agreements.services import plan_focus_area_add
 from helhedsplan.documents import builders, word
 from helhedsplan.documents.word_import import WordImportError, delaftale_import, read_delaftale
 from indicators.selectors import subgoal_rows
 from tests.documents.helpers import plan_with_activities
-from tests.factories.agreements import HousingAreaFactory, PlanFactory, PlanMembershipFactory
+from tests.factories.agreements import ContactFactory, HousingAreaFactory, PlanFactory, PlanMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 SUB_FIELDS = ("initiative_name", "start_date", "end_date", "municipal_coherence", "conflict_handling", "revision")
-ACTIVITY_FIELDS = ("name", "purpose", "target_group", "content", "anchoring", "responsibilities", "locations",
-                   "municipal_cofinancing")
+ACTIVITY_FIELDS = ("name", "short_description", "purpose", "target_group", "content", "anchoring",
+                   "responsibilities", "locations", "municipal_cofinancing")
 INDICATOR_KEYS = ("sub_goal_text", "indicator_text", "kind", "baseline_area", "baseline_other", "baseline_year",
                   "data_source", "target", "monitoring")
 
@@ -32,7 +33,8 @@ def _snapshot(sub: SubAgreement) -> dict:
     return {
         "fields": {name: getattr(sub, name) for name in SUB_FIELDS},
         "focus_area": sub.focus_area_id,
-        "parties": [(party.organisation_id, party.role) for party in sub.parties.order_by("order", "id")],
+        "parties": [(party.organisation_id, party.role, [contact.pk for contact in party.contact_list])
+                    for party in sub.parties.order_by("order", "id")],
         "staff": [(r.function, r.percent, r.hours_per_week, r.financed_by, r.note)
                   for r in sub.staff_resources.order_by("order", "id")],
         "activities": [(*(getattr(activity, name) for name in ACTIVITY_FIELDS),
@@ -49,6 +51,17 @@ def exported():
     sub = plan.sub_agreements.get()
     sub.conflict_handling = "Konflikter løses i styregruppen.\n\n- først dialog\n- så bestyrelsen"
     sub.save()
+    # A party with two contact persons (the second entered first in the list of the organisation), and
+    # one-line descriptions, one with a comma of its own.
+    party = sub.parties.exclude(contacts=None).get()
+    party_services.party_contacts_set(party=party, contacts=[
+        *party.contact_list, ContactFactory(organisation=party.organisation, name="Aase Ødegaard",
+                                            title="Projektleder", phone="+45 12 34 56 78")])
+    first, second = sub.activities.order_by("order", "id")
+    first.short_description = "lektiehjælp for børn i 1.-6. klasse, i samarbejde med frivillige"
+    first.save()
+    second.short_description = "forløb for forældre"
+    second.save()
     content = word.render_docx(builders.delaftale_document(plan=plan, area_slug=sub.focus_area.slug))
     target = PlanFactory(pulje=plan.pulje, start_date=plan.start_date, end_date=plan.end_date)
     plan_focus_area_add(plan=target, focus_area=sub.focus_area)
@@ -75,6 +88,9 @@ def test_exported_delaftale_imported_again_gives_the_same_fields(exported, tmp_p
     before, after = _snapshot(sub), _snapshot(imported)
     for key in before:
         assert after[key] == before[key], key
+    assert any(len(contacts) == 2 for _, _, contacts in after["parties"])
+    assert [row[1] for row in after["activities"]] == [
+        "lektiehjælp for børn i 1.-6. klasse, i samarbejde med frivillige", "forløb for forældre"]
 
 
 def test_errors_are_danish_and_nothing_is_written(exported, tmp_path):

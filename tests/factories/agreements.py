@@ -130,11 +130,18 @@ class StrategicAgreementFactory(factory.django.DjangoModelFactory):
 class AgreementPartyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AgreementParty
+        skip_postgeneration_save = True
 
     agreement = factory.SubFactory(StrategicAgreementFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = "Boligorganisation"
     signatory_name = "Jens Nielsen"
+
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        """``contacts=[…]``: the party's contact persons, in that order."""
+        for order, contact in enumerate(extracted or [], start=1):
+            type(self).contacts.through.objects.create(party=self, contact=contact, order=order)
 
 
 class SubAgreementFactory(factory.django.DjangoModelFactory):
@@ -157,10 +164,17 @@ class SubAgreementFactory(factory.django.DjangoModelFactory):
 class SubAgreementPartyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SubAgreementParty
+        skip_postgeneration_save = True
 
     sub_agreement = factory.SubFactory(SubAgreementFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = "Primær aktør"
+
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        """``contacts=[…]``: the party's contact persons, in that order."""
+        for order, contact in enumerate(extracted or [], start=1):
+            type(self).contacts.through.objects.create(party=self, contact=contact, order=order)
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):

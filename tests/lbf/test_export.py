@@ -296,3 +296,23 @@ def test_word_files_beside_the_pdfs_only_while_the_document_is_the_approved_one(
     names = set(_zip(tmp_path / "b.zip").namelist())
     assert f"{stem}.pdf" in names and f"{stem}.docx" not in names
     assert f"{ws.plan.slug}/samarbejdsaftale.docx" in names
+
+
+def test_the_parties_contact_persons_and_the_one_line_descriptions_are_exported(ws, tmp_path):
+    party = ws.sub_agreement.parties.get()
+    lone = party.contact_list[0]
+    kim = party.organisation.contacts.create(name="Kim Andersen", title="Projektleder", email="kim@example.dk",
+                                             phone="+45 12 34 56 78")
+    services.party_contacts_set(party=party, contacts=[lone, kim])
+    activity = ws.sub_agreement.activities.get(name="Lektiecafé Toften")
+    activity.short_description = "lektiehjælp to gange om ugen"
+    activity.save()
+    approve(ws, meeting=OLD_MEETING)
+
+    export_lbf(output=tmp_path / "x.zip", slugs=[ws.plan.slug])
+    record = json.loads(_zip(tmp_path / "x.zip").read(f"{ws.plan.slug}/delaftaler.json"))["delaftaler"][0]
+    assert record["parties"][0]["contacts"] == [
+        f"Lone Madsen, Boligsocial koordinator, {lone.email}",
+        "Kim Andersen, Projektleder, kim@example.dk, +45 12 34 56 78"]
+    activities = {row["name"]: row for row in record["activities"]}
+    assert activities["Lektiecafé Toften"]["short_description"] == "lektiehjælp to gange om ugen"

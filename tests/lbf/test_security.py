@@ -104,7 +104,7 @@ def _contact_edit(client, user, contact):
 def test_a_contact_used_only_by_another_plan_is_not_yours_to_edit(client, ws):
     contact_b = ContactFactory(name="Kun i plan B")
     sub_b = SubAgreementFactory(plan=ws.other_plan)
-    SubAgreementPartyFactory(sub_agreement=sub_b, organisation=contact_b.organisation, contact=contact_b)
+    SubAgreementPartyFactory(sub_agreement=sub_b, organisation=contact_b.organisation, contacts=[contact_b])
     assert _contact_edit(client, ws.secretary, contact_b).status_code == 403
     response = client.post(reverse("agreements:contact_edit", kwargs={"pk": contact_b.pk}),
                            {"organisation": contact_b.organisation.pk, "name": contact_b.name,

@@ -16,7 +16,6 @@ from agreements.forms import (
     changed_rows,
 )
 from agreements.models import (
-    AgreementParty,
     PlanFocusArea,
     StrategicAgreement,
 )
@@ -55,7 +54,7 @@ def strategic_edit(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = StrategicAgreementForm(data, instance=agreement)
     parties = AgreementPartyFormSet(data, instance=agreement, prefix="parter",
-                                    queryset=AgreementParty.objects.select_related("organisation"))
+                                    queryset=selectors.agreement_parties().order_by("order", "id"))
     areas = ProblemComplexFormSet(data, prefix="omraader", queryset=PlanFocusArea.objects.filter(plan=access.plan)
                                   .select_related("focus_area"))
     conflict = None

@@ -25,7 +25,6 @@ from agreements.models import (
     Comment,
     StaffResource,
     SubAgreement,
-    SubAgreementParty,
 )
 from agreements.views.clauses import clauses_by_field
 from helhedsplan.approvals import history
@@ -73,7 +72,7 @@ def _editor_forms(request: HttpRequest, sub_agreement: SubAgreement):
     form = SubAgreementForm(data, instance=sub_agreement)
     formsets = {
         "parties": PartyFormSet(data, instance=sub_agreement, prefix="parter",
-                                queryset=SubAgreementParty.objects.select_related("organisation", "contact")),
+                                queryset=selectors.sub_agreement_parties().order_by("order", "id")),
         "activities": ActivityFormSet(data, instance=sub_agreement, prefix="aktiviteter"),
         "staff_resources": StaffResourceFormSet(data, instance=sub_agreement, prefix="medarbejdere",
                                                 queryset=StaffResource.objects.prefetch_related("contacts")),
@@ -164,9 +163,9 @@ def activity_edit(request: HttpRequest, slug: str, area: str, pk: int | None = N
         try:
             services.activity_save(
                 activity=activity, expected_version=expected,
-                fields={name: data[name] for name in ("name", "purpose", "target_group", "content", "anchoring",
-                                                      "responsibilities", "locations", "municipal_cofinancing",
-                                                      "revision")},
+                fields={name: data[name] for name in ("name", "short_description", "purpose", "target_group",
+                                                      "content", "anchoring", "responsibilities", "locations",
+                                                      "municipal_cofinancing", "revision")},
                 housing_areas=list(data["housing_areas"]),
                 responsible_organisations=list(data["responsible_organisations"]),
                 contacts=list(data["contacts"]),
