@@ -104,12 +104,16 @@ class OrderedFormSetMixin:
         for position, form in enumerate(kept, start=1):
             form.instance.order = position
             if form.instance.pk is None or form.has_changed() or form.initial.get("order") != position:
+                # A party's contact persons are ordered and go through ``contacts`` below; other links
+                # (a staff resource's contacts) are set as they are once the row is saved.
                 links = {name: list(form.cleaned_data.get(name) or []) for name, field in form.fields.items()
-                         if isinstance(field, forms.ModelMultipleChoiceField)}
+                         if isinstance(field, forms.ModelMultipleChoiceField)
+                         and not (name == "contacts" and hasattr(form.instance, "contact_links"))}
                 if links:
                     form.instance._pending_links = links
                 saved.append(form.instance)
-            if "contacts" in form.fields and (form.instance.pk is None or "contacts" in form.changed_data):
+            if ("contacts" in form.fields and hasattr(form.instance, "contact_links")
+                    and (form.instance.pk is None or "contacts" in form.changed_data)):
                 contacts.append((form.instance, list(form.cleaned_data.get("contacts") or [])))
         return ChildChanges(saved=saved, deleted=deleted, contacts=contacts)
 

@@ -86,10 +86,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "helhedsplan.urls"
 
-# Form widgets render through Django's own Jinja2 widget templates: the same markup, at about half the
-# CPU of the template language on pages with many choice fields (a delaftale's party rows list every
-# organisation and contact). The project has no widget templates of its own.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Form widgets render through Django's own Jinja2 widget templates (see the class).
+FORM_RENDERER = "helhedsplan.forms.FormRenderer"
 
 TEMPLATES = [
     {
