@@ -29,6 +29,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from .models import (
     Activity,
     AgreementParty,
+    Attachment,
     Contact,
     PlanFocusArea,
     StaffResource,
@@ -48,6 +49,7 @@ STAFF_FIELDS = ["function", "percent", "hours_per_week", "financed_by", "finance
 STRATEGIC_FIELDS = ["documents", "section_1_area", "section_2_vision", "section_3_organisation",
                     "section_4_interplay", "section_7_evaluation", "section_8_revision"]
 AGREEMENT_PARTY_FIELDS = ["organisation", "role", "signatory_name", "signatory_title", "signed_date"]
+ATTACHMENT_FIELDS = ["title", "kind", "sha256"]
 
 
 def entry(name: str, label: str, value: Any, type_: str = "text") -> dict:
@@ -91,7 +93,17 @@ def model_item(instance: models.Model, names: list[str], label: str | None = Non
                 [model_entry(instance, name) for name in names])
 
 
-SNAPSHOT_CHILDREN = ("_snapshot_parties", "_snapshot_activities", "_snapshot_staff")
+SNAPSHOT_CHILDREN = ("_snapshot_parties", "_snapshot_activities", "_snapshot_staff", "_snapshot_attachments")
+
+
+def attachments_collection(attachments: list[Attachment]) -> list[dict]:
+    """The document's bilag (title, kind and the SHA-256 of the file), so that a replaced file un-approves it.
+
+    Only a document that has bilag gets the collection: the snapshots of documents without any, and so the
+    approvals made before bilag existed, stay exactly as they were."""
+    if not attachments:
+        return []
+    return [collection("attachments", "Bilag", [model_item(a, ATTACHMENT_FIELDS) for a in attachments])]
 
 
 def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict]:
@@ -111,6 +123,7 @@ def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict
             Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),  # str(contact) names it
         )),
         Prefetch("staff_resources", queryset=StaffResource.objects.all(), to_attr="_snapshot_staff"),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("order", "id"), to_attr="_snapshot_attachments"),
     )
     return {sub_agreement.pk: _subagreement_snapshot(sub_agreement) for sub_agreement in sub_agreements}
 
@@ -131,6 +144,7 @@ def _subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
                        [model_item(a, ACTIVITY_FIELDS) for a in sub_agreement._snapshot_activities]),
             collection("staff_resources", "Medarbejderressourcer",
                        [model_item(s, STAFF_FIELDS, label=s.function) for s in sub_agreement._snapshot_staff]),
+            *attachments_collection(sub_agreement._snapshot_attachments),
         ],
     }
 
@@ -144,6 +158,9 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
     """The strategic agreement: sections, parties with signatories and the problemkomplekser."""
     parties = AgreementParty.objects.filter(agreement=agreement).select_related("organisation")
     choices = PlanFocusArea.objects.filter(plan_id=agreement.plan_id).select_related("focus_area")
+    # The organisationsdiagrammer (printed in section 3) and the plan's own bilag.
+    attachments = list(Attachment.objects.filter(plan_id=agreement.plan_id, sub_agreement__isnull=True)
+                       .order_by("-kind", "order", "id"))
     return {
         "schema": SCHEMA,
         "kind": "samarbejdsaftale",
@@ -156,5 +173,6 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
                        [model_item(p, AGREEMENT_PARTY_FIELDS) for p in parties]),
             collection("focus_areas", "6. Indsatsområder (problemkompleks)",
                        [model_item(c, ["problem_complex"], label=str(c.focus_area)) for c in choices]),
+            *attachments_collection(attachments),
         ],
     }
