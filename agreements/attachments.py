@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -126,7 +126,8 @@ def appendices(plan: Plan, *, sub_agreement: SubAgreement | None = None) -> list
     if sub_agreement is not None:
         return list(bilag.filter(sub_agreement=sub_agreement).order_by("order", "id"))
     return list(bilag.select_related("sub_agreement__focus_area").order_by(
-        Q(sub_agreement__isnull=False), "sub_agreement__order", "sub_agreement__focus_area__order", "order", "id"))
+        F("sub_agreement__order").asc(nulls_first=True), "sub_agreement__focus_area__order", "sub_agreement_id",
+        "order", "id"))
 
 
 def attachment_owner(attachment: Attachment) -> StrategicAgreement | SubAgreement | None:
