@@ -207,3 +207,35 @@ def test_the_secretariat_deletes_and_the_file_goes_after_the_commit(client, ws, 
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert stored_names(ws.plan) == []
     assert attachment.history.latest().history_type == "-"
+
+
+def test_attachments_live_in_the_s3_bucket_and_go_with_their_row(client, ws, s3_storage,
+                                                                 django_capture_on_commit_callbacks):
+    """Upload, download (a PDF by a presigned URL, a picture streamed by the app) and delete, with the real
+    SeaweedFS bucket as the default storage."""
+    import urllib.request
+
+    client.force_login(ws.secretary)
+    content, picture = files.pdf(2), files.png()
+    upload(client, ws.plan, content, "k.pdf")
+    upload(client, ws.plan, picture, "d.png", kind="organisationsdiagram", title="Diagram", content_type="image/png")
+    bilag = Attachment.objects.get(plan=ws.plan, kind="bilag")
+    diagram = Attachment.objects.get(plan=ws.plan, kind="organisationsdiagram")
+
+    listed = s3_storage.client().list_objects_v2(Bucket=s3_storage.bucket, Prefix=f"bilag/{ws.plan.pk}/")
+    assert sorted(item["Key"] for item in listed["Contents"]) == sorted([bilag.file.name, diagram.file.name])
+    assert attachment_read(bilag) == content
+
+    client.force_login(ws.board)
+    response = client.get(download_url(bilag))
+    assert response.status_code == 302 and response["Location"].startswith(s3_storage.endpoint_url)
+    with urllib.request.urlopen(response["Location"], timeout=10) as fetched:
+        assert fetched.read() == content
+    shown = client.get(download_url(diagram))
+    assert shown.status_code == 200 and b"".join(shown.streaming_content) == picture
+
+    client.force_login(ws.secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(delete_url(bilag))
+    listed = s3_storage.client().list_objects_v2(Bucket=s3_storage.bucket, Prefix=f"bilag/{ws.plan.pk}/")
+    assert [item["Key"] for item in listed["Contents"]] == [diagram.file.name]
