@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import Max
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -25,7 +25,7 @@ from helhedsplan.storage import delete_unreferenced
 from helhedsplan.uploads import check_attachment_file
 
 from . import permissions
-from .models import ATTACHMENT_DIR, Attachment, Plan, StrategicAgreement, SubAgreement
+from .models import ATTACHMENT_DIR, Attachment, Plan, SubAgreement
 
 
 class AttachmentUnavailable(LookupError):
@@ -109,29 +109,6 @@ def plan_attachments(plan: Plan) -> list[Attachment]:
                 .order_by("-kind", "sub_agreement_id", "order", "id"))
 
 
-def strategic_attachments(plan_id: int) -> QuerySet[Attachment]:
-    """What belongs to the samarbejdsaftale: the organisationsdiagrammer and the plan's own bilag."""
-    return Attachment.objects.filter(plan_id=plan_id, sub_agreement__isnull=True).order_by("-kind", "order", "id")
-
-
 def organisation_diagrams(plan: Plan) -> list[Attachment]:
     return list(Attachment.objects.filter(plan=plan, kind=Attachment.Kind.ORGANISATION_DIAGRAM,
                                           sub_agreement__isnull=True).order_by("order", "id"))
-
-
-def appendices(plan: Plan, *, sub_agreement: SubAgreement | None = None) -> list[Attachment]:
-    """The PDF bilag: of the whole plan (the plan's own first, then each delaftale's in the delaftaler's
-    order), or of one delaftale."""
-    bilag = Attachment.objects.filter(plan=plan, kind=Attachment.Kind.APPENDIX)
-    if sub_agreement is not None:
-        return list(bilag.filter(sub_agreement=sub_agreement).order_by("order", "id"))
-    return list(bilag.select_related("sub_agreement__focus_area").order_by(
-        F("sub_agreement__order").asc(nulls_first=True), "sub_agreement__focus_area__order", "sub_agreement_id",
-        "order", "id"))
-
-
-def attachment_owner(attachment: Attachment) -> StrategicAgreement | SubAgreement | None:
-    """The document whose approval the attachment is part of."""
-    if attachment.sub_agreement_id:
-        return attachment.sub_agreement
-    return StrategicAgreement.objects.filter(plan_id=attachment.plan_id).first()

@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory, modelformset_factory
 
-from helhedsplan.uploads import ImportRefused, check_attachment_size
+from helhedsplan.uploads import ImportRefused, attachment_limits_text, check_attachment_size
 
 from .models import (
     Activity,
@@ -313,7 +313,7 @@ class AttachmentForm(forms.Form):
     title = forms.CharField(label="Titel", max_length=200, help_text="F.eks. »Kommissorium for bestyrelsen«.")
     sub_agreement = forms.ModelChoiceField(label="Hører til", queryset=SubAgreement.objects.none(), required=False,
                                            empty_label="Hele helhedsplanen")
-    file = forms.FileField(label="Fil", help_text="PNG, JPEG eller PDF, højst 10 MB.",
+    file = forms.FileField(label="Fil",
                            widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf"}))
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -321,6 +321,7 @@ class AttachmentForm(forms.Form):
         self.fields["sub_agreement"].queryset = SubAgreement.objects.filter(plan=plan).select_related(
             "focus_area").order_by("order", "focus_area__order")
         self.fields["sub_agreement"].label_from_instance = lambda sub: sub.focus_area.name
+        self.fields["file"].help_text = (f"PNG, JPEG eller PDF, højst {attachment_limits_text()}.")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

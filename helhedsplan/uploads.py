@@ -17,6 +17,10 @@ An import must never cost more than its limits allow, whatever the file declares
 
 The limits are settings (``IMPORT_*`` and ``BUDGET_IMPORT_MAX_ROWS``, see ``DEFAULTS``). This module
 imports no app of the project; each import path calls it before reading.
+
+Bilag (``check_attachment_file``) are judged the same way, by their content: a PNG or JPEG picture (Pillow,
+header first, so a decompression bomb is refused before its pixels are unpacked) or a PDF (pypdf), within
+``ATTACHMENT_*`` (see ``ATTACHMENT_DEFAULTS``).
 """
 
 from __future__ import annotations
@@ -414,6 +418,12 @@ def check_attachment_file(content: bytes) -> AttachmentFacts:
     if content.startswith(b"%PDF-") or content[:1024].lstrip().startswith(b"%PDF-"):
         return _check_pdf(content)
     return _check_image(content)
+
+
+def attachment_limits_text() -> str:
+    """The limits in force, for a form's help text: "10 MB og 200 sider"."""
+    return (f"{_megabytes(_attachment_setting('ATTACHMENT_MAX_BYTES'))} og "
+            f"{format_number(_attachment_setting('ATTACHMENT_MAX_PDF_PAGES'))} sider")
 
 
 def check_attachment_size(size: int) -> None:

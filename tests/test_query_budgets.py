@@ -30,6 +30,7 @@ from helhedsplan.notifications.models import Kind
 from helhedsplan.notifications.services import unsubscribe_token
 from helhedsplan.team.models import Invitation
 from helhedsplan.team.services import invitation_token
+from tests.attachment_files import attach, png
 from tests.factories.agreements import (
     ActivityFactory,
     AgreementPartyFactory,
@@ -114,6 +115,13 @@ def _add_later_pages_data(plan, sub_agreements, budget, user, size: int) -> None
             activity = sub_agreement.activities.order_by("order", "id")[index]
             activity.contacts.add(contact)
             activity.responsible_organisations.add(partner)
+    # An organisationsdiagram, and ``size`` PDF bilag of the plan and of each delaftale (before the approvals:
+    # they are part of what is approved).
+    attach(plan, user, kind="organisationsdiagram", title="Organisationsdiagram", content=png(60, 30))
+    for index in range(size):
+        attach(plan, user, title=f"Bilag {index + 1}")
+        for sub_agreement in sub_agreements:
+            attach(plan, user, title=f"Bilag {index + 1} til delaftalen", sub_agreement=sub_agreement)
     for _ in range(size):
         PlanMembershipFactory(plan=plan, role=PlanMembership.Role.BOARD)
         InvitationFactory(plan=plan, invited_by=user)
@@ -203,6 +211,7 @@ def pages(plan, sub_agreement) -> dict[str, str]:
         "strategic approval": reverse("agreements:strategic_approval", kwargs={
             **plan_kw, "number": strategic_approval.number}),
         "milestones": reverse("agreements:milestone_list", kwargs=plan_kw),
+        "attachments": reverse("agreements:attachment_list", kwargs=plan_kw),
         "new milestone": reverse("agreements:milestone_new", kwargs=plan_kw),
         "milestone editor": reverse("agreements:milestone_edit", kwargs={
             **plan_kw, "milestone": Milestone.objects.filter(plan=plan).order_by("due_date", "id").first().pk}),
@@ -284,7 +293,7 @@ NOT_PAGES = {
     "agreements:subagreement_submit", "agreements:subagreement_return", "agreements:subagreement_approve",
     "agreements:strategic_submit", "agreements:strategic_return", "agreements:strategic_approve",
     "agreements:strategic_lbf_approval", "agreements:plan_export", "agreements:milestone_delete",
-    "agreements:meeting_approve",
+    "agreements:meeting_approve", "agreements:attachment_delete", "agreements:attachment_download",
     "budgets:upload", "budgets:budget_submit", "budgets:budget_return", "budgets:budget_approve",
     "budgets:budget_approval_pdf", "logout", "notifications:open", "notifications:mark_all_read",
     "team:invite", "team:resend", "team:withdraw", "team:remove",
@@ -333,6 +342,8 @@ def page_queries(client, plan, sub_agreement, user) -> dict[str, int]:
 
 # Ceilings at a small fixed size: a regression of one query per object (activity, contact, milestone,
 # line …) blows past them; growth itself is caught by the equal-at-two-sizes test below.
+# Pages that compare documents with their approval snapshots read the documents' bilag as part of them (one
+# query for the samarbejdsaftale's, one for all delaftaler's): the meeting pages, the LBF overview, the samlet plan.
 MAX_QUERIES = {
     "dashboard": 90, "plan": 100, "delaftale": 45, "delaftale editor": 75, "strategic editor": 45,
     "budget": 40, "budget changes": 35, "budget approval": 12, "budget section grid": 15,
@@ -340,15 +351,15 @@ MAX_QUERIES = {
     "plan history": 35, "new delaftale": 10, "delaftale history": 35, "delaftale changes": 45,
     "delaftale approval": 10, "new activity": 35, "activity editor": 40, "strategic": 45,
     "strategic changes": 36, "strategic approval": 10,
-    "milestones": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
+    "milestones": 10, "attachments": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
     "beredskabsplan": 8, "public settings": 8, "public plan": 4,
-    "meetings": 8, "new meeting": 25, "meeting": 25, "meeting editor": 28,
-    "lbf overview": 55, "exports": 8, "export status": 8,  # the overview lists the demo plans too
+    "meetings": 8, "new meeting": 27, "meeting": 25, "meeting editor": 30,
+    "lbf overview": 56, "exports": 8, "export status": 8,  # the overview lists the demo plans too
     "clauses": 6, "new clause": 6, "clause editor": 8,
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
     "contact": 10, "new contact": 8, "contact editor": 8,
-    "document samarbejdsaftale": 15, "document delaftale": 30, "document budgetark": 12, "document samlet plan": 40,
-    "word samarbejdsaftale": 15, "word delaftale": 30, "word budgetark": 12, "word samlet plan": 40,
+    "document samarbejdsaftale": 15, "document delaftale": 30, "document budgetark": 12, "document samlet plan": 41,
+    "word samarbejdsaftale": 15, "word delaftale": 30, "word budgetark": 12, "word samlet plan": 41,
     "word import": 8,
     "budget download": 12, "budget upload preview": 65, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,

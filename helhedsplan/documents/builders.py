@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from agreements.attachments import appendices, attachment_read, organisation_diagrams
+from agreements.attachments import attachment_read, organisation_diagrams
 from agreements.milestones import milestones_by_focus_area
 from agreements.models import (
     Activity,
@@ -166,14 +166,22 @@ def _numbers_by_focus_area(focus_areas: list[PlanFocusArea]) -> dict[int, int]:
     return {choice.focus_area_id: number for number, choice in enumerate(focus_areas, start=1)}
 
 
-def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *,
-                       area_slug: str | None = None) -> list[DelaftaleEntry]:
+def _attachments(plan: Plan) -> list[Attachment]:
+    """Every attachment of the plan in its order (one query); the documents pick theirs from it."""
+    return list(Attachment.objects.filter(plan=plan).select_related("sub_agreement__focus_area")
+                .order_by("order", "id"))
+
+
+def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *, area_slug: str | None = None,
+                       attachments: list[Attachment] | None = None) -> list[DelaftaleEntry]:
     numbers = _numbers_by_focus_area(focus_areas)
     sub_agreements = _sub_agreements(plan, area_slug=area_slug)
     economies = _economies(plan) if sub_agreements else {}
     bilag_by_sub: dict[int, list[Attachment]] = {}
-    for attachment in (appendices(plan) if sub_agreements else []):
-        if attachment.sub_agreement_id:
+    if attachments is None:
+        attachments = _attachments(plan) if sub_agreements else []
+    for attachment in attachments:
+        if attachment.sub_agreement_id and attachment.kind == Attachment.Kind.APPENDIX:
             bilag_by_sub.setdefault(attachment.sub_agreement_id, []).append(attachment)
     entries = []
     for sub_agreement in sub_agreements:
@@ -189,18 +197,20 @@ def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *,
     return entries
 
 
-def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str, Any]:
+def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea],
+                       attachments: list[Attachment]) -> dict[str, Any]:
     agreement = StrategicAgreement.objects.filter(plan=plan).first()
     parties = list(AgreementParty.objects.filter(agreement__plan=plan).select_related("organisation"))
     housing_areas = list(HousingArea.objects.filter(plan=plan).prefetch_related(
         Prefetch("departments", queryset=HousingDepartment.objects.select_related("organisation"))
     ))
-    diagrams = organisation_diagrams(plan)
+    own = [attachment for attachment in attachments if not attachment.sub_agreement_id]
+    diagrams = [attachment for attachment in own if attachment.kind == Attachment.Kind.ORGANISATION_DIAGRAM]
     return {
         "agreement": agreement,
         "organisation_diagrams": [{"title": diagram.title, "src": attachment_src(plan, diagram),
                                    "attachment": diagram} for diagram in diagrams],
-        "plan_appendices": [bilag for bilag in appendices(plan) if not bilag.sub_agreement_id],
+        "plan_appendices": [bilag for bilag in own if bilag.kind == Attachment.Kind.APPENDIX],
         "agreement_parties": parties,
         "agreement_documents": agreement.document_list if agreement else [],
         "housing_areas": housing_areas,
@@ -270,7 +280,7 @@ def samarbejdsaftale_document(*, plan: Plan) -> Document:
     """Strategisk samarbejdsaftale: title block, Underskrifter, Aftaledokumenter, sections 1–8."""
     title = DOCUMENT_KINDS[SAMARBEJDSAFTALE]
     context = _base_context(plan, kind=SAMARBEJDSAFTALE, title=title, **_urls(plan, SAMARBEJDSAFTALE))
-    context.update(_strategic_context(plan, _focus_areas(plan)))
+    context.update(_strategic_context(plan, _focus_areas(plan), _attachments(plan)))
     context["docx_url"] = _docx_url(plan, SAMARBEJDSAFTALE)
     context["approval"] = _approval([context["agreement"]])
     return Document(SAMARBEJDSAFTALE, title, "documents/samarbejdsaftale.html", context,
@@ -329,10 +339,11 @@ def samlet_document(*, plan: Plan) -> Document:
     title = DOCUMENT_KINDS[SAMLET]
     focus_areas = _focus_areas(plan)
     context = _base_context(plan, kind=SAMLET, title=title, **_urls(plan, SAMLET))
-    context.update(_strategic_context(plan, focus_areas))
+    attachments = _attachments(plan)
+    context.update(_strategic_context(plan, focus_areas, attachments))
     context.update(_budget_context(plan))
     context.update(_followup_context(plan, context["budget_sheet"]))
-    context["entries"] = _delaftale_entries(plan, focus_areas)
+    context["entries"] = _delaftale_entries(plan, focus_areas, attachments=attachments)
     context["charts"] = _charts(plan)
     # Every bilag, the plan's own first and then each delaftale's in the delaftaler's order.
     context["appendices"] = [*context["plan_appendices"], *(bilag for entry in context["entries"]

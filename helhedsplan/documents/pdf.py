@@ -4,7 +4,8 @@ The HTML comes from ``templates/documents/`` (see ``agreements.documents``). It 
 a base URL on a reserved host that never resolves; :class:`StaticFilesURLFetcher` answers requests
 for the project's static files (print CSS, fonts) from disk and refuses everything else: other
 ``file://`` paths, ``http(s)``, ``data:`` and anything a user text might smuggle in. Nothing goes
-over the network.
+over the network. The only other thing it serves is what the renderer hands it: the plan's uploaded
+organisationsdiagram, under exactly the URL the document names it by (``builders.document_images``).
 
 One ``FontConfiguration`` and one image cache are shared by every render in the process (the
 ``@font-face`` fonts are loaded once); a lock serialises renders because they share them.
