@@ -450,6 +450,8 @@ def _check_image(content: bytes) -> AttachmentFacts:
                 if width * height > max_pixels:
                     raise _too_many_pixels(width, height, max_pixels)
                 image.verify()
+            if image_format == "JPEG":
+                _decode_jpeg_reduced(content)
     except ImportRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -460,6 +462,18 @@ def _check_image(content: bytes) -> AttachmentFacts:
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
         raise damaged from exc
     return AttachmentFacts(IMAGE_TYPES[image_format], len(content), width=width, height=height)
+
+
+def _decode_jpeg_reduced(content: bytes) -> None:
+    """Read a JPEG's whole entropy-coded data at an eighth of its size (Pillow's ``verify`` reads no JPEG
+    data), so a damaged picture is found here, at little memory, not when a document is rendered. WeasyPrint
+    makes Pillow accept truncated pictures process-wide, so the end of the last scan is checked by hand: an
+    end-of-image marker must follow it (0xFFD9 cannot occur inside the coded data, where 0xFF is stuffed)."""
+    if content.rfind(b"\xff\xd9") < content.rfind(b"\xff\xda"):
+        raise OSError("JPEG ends before its last scan does")
+    with Image.open(io.BytesIO(content), formats=("JPEG",)) as image:
+        image.draft("RGB", (max(image.width // 8, 1), max(image.height // 8, 1)))
+        image.load()
 
 
 def _too_many_pixels(width: int, height: int, max_pixels: int) -> ImportRefused:

@@ -79,6 +79,8 @@ REFUSED = [
      "Billedet er for stort: højst 40.000.000 billedpunkter"),
     ("a truncated PNG", "organisationsdiagram", "diagram.png", "image/png", lambda: files.png()[:-30],
      "Billedet kan ikke læses: filen er beskadiget."),
+    ("a truncated JPEG", "organisationsdiagram", "diagram.jpg", "image/jpeg",
+     lambda: files.jpeg(800, 600)[:2000], "Billedet kan ikke læses: filen er beskadiget."),
 ]
 
 
