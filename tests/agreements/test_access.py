@@ -209,14 +209,15 @@ def test_only_staff_reach_the_admin(client, ws):
 
 PLAN_PERMISSIONS = (permissions.VIEW_PLAN, permissions.EDIT_PLAN, permissions.SUBMIT, permissions.RETURN_TO_DRAFT,
                     permissions.APPROVE, permissions.COMMENT, permissions.RECORD_LBF_APPROVAL,
-                    permissions.EXPORT_PLAN, permissions.ENTER_FOLLOWUP, permissions.MANAGE_MEETINGS)
+                    permissions.EXPORT_PLAN, permissions.ENTER_FOLLOWUP, permissions.MANAGE_MEETINGS,
+                    permissions.ADD_ATTACHMENT, permissions.DELETE_ATTACHMENT)
 ROLE_MATRIX = {
-    #            view   edit   submit return approve comment lbf-appr export followup meetings
-    "secretary": (True, True, True, True, False, True, True, True, True, True),
-    "board": (True, False, False, True, True, True, False, True, False, False),
-    "lbf": (True, False, False, False, False, False, False, True, False, False),
-    "admin": (True, True, True, True, True, True, True, True, True, True),
-    "outsider": (False, False, False, False, False, False, False, False, False, False),
+    #            view   edit   submit return approve comment lbf-appr export followup meetings bilag+ bilag-
+    "secretary": (True, True, True, True, False, True, True, True, True, True, True, True),
+    "board": (True, False, False, True, True, True, False, True, False, False, False, False),
+    "lbf": (True, False, False, False, False, False, False, True, False, False, False, False),
+    "admin": (True, True, True, True, True, True, True, True, True, True, True, True),
+    "outsider": (False, False, False, False, False, False, False, False, False, False, False, False),
 }
 
 
