@@ -9,7 +9,7 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from helhedsplan import findings
 
-        from . import checks, permissions, revisions  # noqa: F401  (permissions registers the rules)
+        from . import attachments, checks, permissions, revisions  # noqa: F401  (rules, signal receivers)
 
         findings.register(findings=checks.plan_findings)
         revisions.connect()

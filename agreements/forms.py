@@ -7,11 +7,13 @@ import re
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory, modelformset_factory
 
+from helhedsplan.uploads import ImportRefused, attachment_limits_text, check_attachment_size
 from helhedsplan.validators import no_control_characters
 
 from .models import (
     Activity,
     AgreementParty,
+    Attachment,
     Clause,
     Contact,
     FocusArea,
@@ -357,6 +359,35 @@ class MilestoneForm(forms.ModelForm):
         self.fields["focus_area"].queryset = FocusArea.objects.filter(plan_focus_areas__plan=plan) \
             .order_by("plan_focus_areas__order", "order")
         self.fields["focus_area"].empty_label = "Hele helhedsplanen"
+
+
+class AttachmentForm(forms.Form):
+    """An organisationsdiagram or a bilag to upload (its content is checked by ``attachments.attachment_upload``)."""
+
+    kind = forms.ChoiceField(label="Type", choices=Attachment.Kind.choices, initial=Attachment.Kind.APPENDIX,
+                             help_text="Organisationsdiagram: et billede (PNG eller JPEG), der vises i "
+                                       "samarbejdsaftalens afsnit 3. Bilag: en PDF-fil, der sættes bag i den "
+                                       "samlede plan.")
+    title = forms.CharField(label="Titel", max_length=200, help_text="F.eks. »Kommissorium for bestyrelsen«.")
+    sub_agreement = forms.ModelChoiceField(label="Hører til", queryset=SubAgreement.objects.none(), required=False,
+                                           empty_label="Hele helhedsplanen")
+    file = forms.FileField(label="Fil",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf"}))
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sub_agreement"].queryset = SubAgreement.objects.filter(plan=plan).select_related(
+            "focus_area").order_by("order", "focus_area__order")
+        self.fields["sub_agreement"].label_from_instance = lambda sub: sub.focus_area.name
+        self.fields["file"].help_text = (f"PNG, JPEG eller PDF, højst {attachment_limits_text()}.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_attachment_size(upload.size)  # before the file is read
+        except ImportRefused as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return upload
 
 
 class BeredskabsplanForm(forms.ModelForm):

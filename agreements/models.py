@@ -6,6 +6,7 @@ Models hold data and small invariants; rules that span objects live in ``service
 from __future__ import annotations
 
 import calendar
+import secrets
 import uuid
 from datetime import date
 
@@ -699,6 +700,83 @@ class StaffResource(models.Model):
         if self.hours_per_week is not None:
             return f"{format_number(self.hours_per_week)} timer/uge"
         return ""
+
+
+# The folder (storage prefix) of the plans' attachments: ``bilag/<plan id>/<random>.<png|jpg|pdf>``.
+ATTACHMENT_DIR = "bilag"
+ATTACHMENT_SUFFIXES = {"image/png": "png", "image/jpeg": "jpg", "application/pdf": "pdf"}
+
+
+def attachment_upload_name(instance: Attachment, filename: str) -> str:
+    """A new, unguessable name (never the user's file name); the suffix follows the checked content type."""
+    suffix = ATTACHMENT_SUFFIXES.get(instance.content_type, "bin")
+    return f"{ATTACHMENT_DIR}/{instance.plan_id}/{secrets.token_hex(16)}.{suffix}"
+
+
+class Attachment(models.Model):
+    """A file attached to the plan or to one of its delaftaler: an organisationsdiagram (PNG or JPEG, printed
+    in section 3 of the samarbejdsaftale) or a bilag (PDF, appended to the samlet plan).
+
+    Written only by ``agreements.attachments``, which checks the content first. The file lies in the default
+    storage; ``sha256`` is the digest of its bytes and is part of the approval snapshot, so a replaced file
+    un-approves the document it belongs to.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANISATION_DIAGRAM = "organisationsdiagram", "Organisationsdiagram"
+        APPENDIX = "bilag", "Bilag"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments", verbose_name="helhedsplan")
+    sub_agreement = models.ForeignKey(SubAgreement, on_delete=models.CASCADE, null=True, blank=True,
+                                      related_name="attachments", verbose_name="delaftale",
+                                      help_text="Tom, hvis filen hører til hele helhedsplanen.")
+    kind = models.CharField("type", max_length=30, choices=Kind.choices, default=Kind.APPENDIX)
+    title = models.CharField("titel", max_length=200, validators=[no_control_characters])
+    file = models.FileField("fil", upload_to=attachment_upload_name, max_length=300)
+    file_name = models.CharField("oprindeligt filnavn", max_length=255, blank=True,
+                                 validators=[no_control_characters])
+    content_type = models.CharField("indholdstype", max_length=50,
+                                    choices=[(key, key) for key in ATTACHMENT_SUFFIXES])
+    size = models.PositiveBigIntegerField("størrelse (bytes)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name="uploadet af")
+    uploaded_at = models.DateTimeField("uploadet", default=timezone.now)
+    order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bilag"
+        verbose_name_plural = "bilag"
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in ("image/png", "image/jpeg")
+
+    @property
+    def download_name(self) -> str:
+        """The file name a download gets: the title with the content's suffix."""
+        stem = "".join(char for char in self.title if char not in '\\/:*?"<>|').strip() or "bilag"
+        return f"{stem}.{ATTACHMENT_SUFFIXES.get(self.content_type, 'bin')}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.sub_agreement_id and self.plan_id and self.sub_agreement.plan_id != self.plan_id:
+            errors["sub_agreement"] = "Delaftalen hører ikke til helhedsplanen."
+        if self.kind == self.Kind.ORGANISATION_DIAGRAM:
+            if self.content_type and not self.is_image:
+                errors["file"] = "Et organisationsdiagram skal være et billede (PNG eller JPEG)."
+            if self.sub_agreement_id:
+                errors["sub_agreement"] = ("Organisationsdiagrammet hører til samarbejdsaftalens afsnit 3 "
+                                           "og dermed til hele helhedsplanen.")
+        elif self.content_type and self.content_type != "application/pdf":
+            errors["file"] = "Et bilag skal være en PDF-fil (et billede uploades som organisationsdiagram)."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Clause(models.Model):

@@ -42,6 +42,8 @@ EXPORT_PLAN = "plan.export"          # request an LBF-udtræk of the plan
 ENTER_FOLLOWUP = "plan.enter_followup"  # annual indicator values
 MANAGE_TEAM = "plan.manage_team"     # invite members, send invitations again, withdraw them, remove members
 MANAGE_MEETINGS = "plan.manage_meetings"  # bestyrelsesmøder: create, edit, set the agenda
+ADD_ATTACHMENT = "plan.add_attachment"        # upload an organisationsdiagram or a bilag
+DELETE_ATTACHMENT = "plan.delete_attachment"  # delete one
 # Not plan-scoped.
 CREATE_PLAN = "plan.create"          # start a new helhedsplan (its creator joins its sekretariat)
 LBF_OVERVIEW = "lbf.overview"        # every plan's status; export of several or all plans
@@ -63,6 +65,8 @@ REFUSALS = {
     ENTER_FOLLOWUP: "Kun planens sekretariat kan indtaste opfølgning.",
     MANAGE_TEAM: "Kun planens sekretariat kan invitere og fjerne medlemmer.",
     MANAGE_MEETINGS: "Kun planens sekretariat kan oprette og redigere bestyrelsesmøder.",
+    ADD_ATTACHMENT: "Kun planens sekretariat kan tilføje bilag.",
+    DELETE_ATTACHMENT: "Kun planens sekretariat kan slette bilag.",
     LBF_OVERVIEW: "Oversigten er for Landsbyggefonden.",
     CREATE_SHARED: "Kun sekretariatsmedlemmer og planoprettere kan oprette organisationer, kontaktpersoner og "
                    "klausuler.",
@@ -186,6 +190,8 @@ rules.add_perm(EXPORT_PLAN, can_see_plan)
 rules.add_perm(ENTER_FOLLOWUP, is_secretariat)
 rules.add_perm(MANAGE_TEAM, is_secretariat)
 rules.add_perm(MANAGE_MEETINGS, is_secretariat)
+rules.add_perm(ADD_ATTACHMENT, is_secretariat)
+rules.add_perm(DELETE_ATTACHMENT, is_secretariat)
 rules.add_perm(LBF_OVERVIEW, is_lbf)
 rules.add_perm(VIEW_EXPORT, requested_export)
 rules.add_perm(DOWNLOAD_EXPORT, may_download_export)

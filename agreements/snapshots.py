@@ -30,6 +30,7 @@ from .models import (
     Activity,
     AgreementParty,
     AgreementPartyContact,
+    Attachment,
     Contact,
     PlanFocusArea,
     StaffResource,
@@ -55,6 +56,7 @@ CONTRACT_STRATEGIC_FIELDS = ["contract_date", "contract_issuer", "contract_issue
 STRATEGIC_FIELDS = ["documents", "section_1_area", "section_2_vision", "section_3_organisation",
                     "section_4_interplay", "section_7_evaluation", "section_8_revision"]
 AGREEMENT_PARTY_FIELDS = ["organisation", "role", "signatory_name", "signatory_title", "signed_date"]
+ATTACHMENT_FIELDS = ["title", "kind", "sha256"]
 
 
 def entry(name: str, label: str, value: Any, type_: str = "text") -> dict:
@@ -139,7 +141,17 @@ def _agreement_party_item(party: AgreementParty) -> dict:
     return snapshot
 
 
-SNAPSHOT_CHILDREN = ("_snapshot_parties", "_snapshot_activities", "_snapshot_staff")
+SNAPSHOT_CHILDREN = ("_snapshot_parties", "_snapshot_activities", "_snapshot_staff", "_snapshot_attachments")
+
+
+def attachments_collection(attachments: list[Attachment]) -> list[dict]:
+    """The document's bilag (title, kind and the SHA-256 of the file), so that a replaced file un-approves it.
+
+    Only a document that has bilag gets the collection: the snapshots of documents without any, and so the
+    approvals made before bilag existed, stay exactly as they were."""
+    if not attachments:
+        return []
+    return [collection("attachments", "Bilag", [model_item(a, ATTACHMENT_FIELDS) for a in attachments])]
 
 
 def _staff_queryset(sub_agreements: list[SubAgreement]):
@@ -168,6 +180,7 @@ def subagreement_snapshots(sub_agreements: list[SubAgreement]) -> dict[int, dict
             Prefetch("contacts", queryset=Contact.objects.select_related("organisation")),  # str(contact) names it
         )),
         Prefetch("staff_resources", to_attr="_snapshot_staff", queryset=_staff_queryset(sub_agreements)),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("order", "id"), to_attr="_snapshot_attachments"),
     )
     return {sub_agreement.pk: _subagreement_snapshot(sub_agreement) for sub_agreement in sub_agreements}
 
@@ -192,6 +205,7 @@ def _subagreement_snapshot(sub_agreement: SubAgreement) -> dict:
                        [_activity_item(a, activity_fields) for a in sub_agreement._snapshot_activities]),
             collection("staff_resources", "Medarbejderressourcer",
                        [_staff_item(s, contract) for s in sub_agreement._snapshot_staff]),
+            *attachments_collection(sub_agreement._snapshot_attachments),
         ],
     }
 
@@ -225,6 +239,9 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
     # therefore approves or un-approves nothing (the approved PDF keeps the wording it was approved with).
     contract = agreement.plan.is_contract
     fields = STRATEGIC_FIELDS + (CONTRACT_STRATEGIC_FIELDS if contract else [])
+    # The organisationsdiagrammer (printed in section 3) and the plan's own bilag.
+    attachments = list(Attachment.objects.filter(plan_id=agreement.plan_id, sub_agreement__isnull=True)
+                       .order_by("-kind", "order", "id"))
     return {
         "schema": SCHEMA,
         "kind": "samarbejdsaftale",
@@ -238,5 +255,6 @@ def strategic_agreement_snapshot(agreement: StrategicAgreement) -> dict:
                        [_agreement_party_item(p) for p in parties]),
             collection("focus_areas", "6. Indsatsområder (problemkompleks)",
                        [model_item(c, ["problem_complex"], label=str(c.focus_area)) for c in choices]),
+            *attachments_collection(attachments),
         ],
     }

@@ -1,8 +1,8 @@
-"""Pages of the domain layer: the milepælsplan, the plan's settings, the clause library and partners."""
+"""Pages of the domain layer: the milepælsplan, the bilag, the plan's settings, the clause library and partners."""
 
 from django.urls import path
 
-from .views import clauses, milestones, partners, plan_settings, plans
+from .views import attachments, clauses, milestones, partners, plan_settings, plans
 
 plan = "planer/<slug:slug>/"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path(plan + "milepaele/ny/", milestones.milestone_edit, name="milestone_new"),
     path(plan + "milepaele/<int:milestone>/", milestones.milestone_edit, name="milestone_edit"),
     path(plan + "milepaele/<int:milestone>/slet/", milestones.milestone_delete, name="milestone_delete"),
+    path(plan + "bilag/", attachments.attachment_list, name="attachment_list"),
+    path(plan + "bilag/<int:pk>/fil/", attachments.attachment_download, name="attachment_download"),
+    path(plan + "bilag/<int:pk>/slet/", attachments.attachment_delete, name="attachment_delete"),
     path(plan + "beredskabsplan/", plan_settings.beredskabsplan, name="beredskabsplan"),
     path(plan + "offentlig-side/", plan_settings.public_settings, name="public_settings"),
     path("eksempelklausuler/", clauses.clause_list, name="clause_list"),

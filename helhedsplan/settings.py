@@ -264,6 +264,10 @@ IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=1
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10000)
 IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=250000)
 BUDGET_IMPORT_MAX_ROWS = env.int("BUDGET_IMPORT_MAX_ROWS", default=2000)
+# Bilag (organisationsdiagram PNG/JPEG, PDF bilag), checked by helhedsplan.uploads.check_attachment_file.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)
+ATTACHMENT_MAX_PDF_PAGES = env.int("ATTACHMENT_MAX_PDF_PAGES", default=200)
 
 # --- PDF rendering ----------------------------------------------------------------------------
 # Web requests never render a PDF: a document's PDF is made by the background worker (django-tasks,

@@ -17,6 +17,10 @@ An import must never cost more than its limits allow, whatever the file declares
 
 The limits are settings (``IMPORT_*`` and ``BUDGET_IMPORT_MAX_ROWS``, see ``DEFAULTS``). This module
 imports no app of the project; each import path calls it before reading.
+
+Bilag (``check_attachment_file``) are judged the same way, by their content: a PNG or JPEG picture (Pillow,
+header first, so a decompression bomb is refused before its pixels are unpacked) or a PDF (pypdf), within
+``ATTACHMENT_*`` (see ``ATTACHMENT_DEFAULTS``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ import io
 import math
 import os
 import re
+import struct
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -35,6 +41,9 @@ from xml.parsers import expat
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from .formatting import format_number
 
@@ -364,3 +373,135 @@ def check_word_file(content: bytes) -> None:
             if too_large or too_tight:
                 raise ImportRefused(f"Filen er for stor udpakket eller pakket usædvanligt tæt: delen "
                                     f"»{info.filename}« fylder {_megabytes(info.file_size)}.", "part_size")
+
+
+# --- Attachments (bilag): PNG, JPEG or PDF, judged by their content -----------------------------------
+
+ATTACHMENT_DEFAULTS = {
+    "ATTACHMENT_MAX_BYTES": 10 * MB,          # the file as uploaded
+    "ATTACHMENT_MAX_PIXELS": 40_000_000,      # width × height of an image (an A0 poster at 200 dpi is ~30 M)
+    "ATTACHMENT_MAX_PDF_PAGES": 200,          # pages of a PDF bilag
+}
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+PDF_TYPE = "application/pdf"
+
+
+@dataclass(frozen=True)
+class AttachmentFacts:
+    """What the check found: the content type from the content itself, and for an image its size in pixels,
+    for a PDF its number of pages."""
+
+    content_type: str
+    size: int
+    width: int = 0
+    height: int = 0
+    pages: int = 0
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in IMAGE_TYPES.values()
+
+
+def _attachment_setting(name: str) -> int:
+    return getattr(settings, name, ATTACHMENT_DEFAULTS[name])
+
+
+def check_attachment_file(content: bytes) -> AttachmentFacts:
+    """Refuse a bilag unless it is a readable PNG, JPEG or PDF within the limits (``ImportRefused`` with a
+    Danish message). The type is read from the bytes, never from the file's name or the browser's content
+    type. Images are opened with Pillow (only the header is decoded; a picture whose header declares more
+    pixels than ``ATTACHMENT_MAX_PIXELS`` — a decompression bomb — is refused before its data is unpacked)
+    and ``verify``'d; PDFs are read with pypdf: an encrypted or damaged PDF is refused."""
+    check_attachment_size(len(content))
+    if not content:
+        raise ImportRefused("Filen er tom.", "empty")
+    if content.startswith(b"%PDF-") or content[:1024].lstrip().startswith(b"%PDF-"):
+        return _check_pdf(content)
+    return _check_image(content)
+
+
+def attachment_limits_text() -> str:
+    """The limits in force, for a form's help text: "10 MB og 200 sider"."""
+    return (f"{_megabytes(_attachment_setting('ATTACHMENT_MAX_BYTES'))} og "
+            f"{format_number(_attachment_setting('ATTACHMENT_MAX_PDF_PAGES'))} sider")
+
+
+def check_attachment_size(size: int) -> None:
+    """Refuse a bilag of ``size`` bytes over ``ATTACHMENT_MAX_BYTES`` (before it is read)."""
+    max_bytes = _attachment_setting("ATTACHMENT_MAX_BYTES")
+    if size > max_bytes:
+        raise ImportRefused(f"Filen er for stor: højst {_megabytes(max_bytes)} "
+                            f"(filen fylder {_megabytes(size)}).", "file_size")
+
+
+NOT_ACCEPTED = "Filen skal være et billede (PNG eller JPEG) eller en PDF-fil."
+
+
+def _check_image(content: bytes) -> AttachmentFacts:
+    max_pixels = _attachment_setting("ATTACHMENT_MAX_PIXELS")
+    damaged = ImportRefused("Billedet kan ikke læses: filen er beskadiget.", "damaged_image")
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between its own limit and twice that; every bomb is an error here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Only the accepted formats' decoders ever see the bytes.
+            with Image.open(io.BytesIO(content), formats=tuple(IMAGE_TYPES)) as image:
+                image_format, (width, height) = image.format, image.size
+                if width * height > max_pixels:
+                    raise _too_many_pixels(width, height, max_pixels)
+                image.verify()
+            if image_format == "JPEG":
+                _decode_jpeg_reduced(content)
+    except ImportRefused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImportRefused(f"Billedet er for stort: højst {format_number(max_pixels)} billedpunkter "
+                            "(filen angiver langt flere).", "pixels") from exc
+    except UnidentifiedImageError as exc:
+        raise ImportRefused(NOT_ACCEPTED, "format") from exc
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+        raise damaged from exc
+    return AttachmentFacts(IMAGE_TYPES[image_format], len(content), width=width, height=height)
+
+
+def _decode_jpeg_reduced(content: bytes) -> None:
+    """Read a JPEG's whole entropy-coded data at an eighth of its size (Pillow's ``verify`` reads no JPEG
+    data), so a damaged picture is found here, at little memory, not when a document is rendered. WeasyPrint
+    makes Pillow accept truncated pictures process-wide, so the end of the last scan is checked by hand: an
+    end-of-image marker must follow it (0xFFD9 cannot occur inside the coded data, where 0xFF is stuffed)."""
+    if content.rfind(b"\xff\xd9") < content.rfind(b"\xff\xda"):
+        raise OSError("JPEG ends before its last scan does")
+    with Image.open(io.BytesIO(content), formats=("JPEG",)) as image:
+        image.draft("RGB", (max(image.width // 8, 1), max(image.height // 8, 1)))
+        image.load()
+
+
+def _too_many_pixels(width: int, height: int, max_pixels: int) -> ImportRefused:
+    return ImportRefused(f"Billedet er for stort: højst {format_number(max_pixels)} billedpunkter "
+                         f"(billedet er {format_number(width)} × {format_number(height)}).", "pixels")
+
+
+def _check_pdf(content: bytes) -> AttachmentFacts:
+    max_pages = _attachment_setting("ATTACHMENT_MAX_PDF_PAGES")
+    damaged = ImportRefused("PDF-filen kan ikke læses: den er beskadiget.", "damaged_pdf")
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted:
+            raise ImportRefused("PDF-filen er krypteret eller beskyttet med adgangskode. Gem den uden "
+                                "beskyttelse, og prøv igen.", "encrypted_pdf")
+        pages = len(reader.pages)
+        if pages == 0:
+            raise damaged
+        if pages > max_pages:
+            raise ImportRefused(f"PDF-filen er for lang: højst {format_number(max_pages)} sider "
+                                f"(filen har {format_number(pages)}).", "pdf_pages")
+        for page in reader.pages:  # every page's size and content must be readable to be appended
+            if page.mediabox.width <= 0 or page.mediabox.height <= 0:
+                raise damaged
+            page.get_contents()
+    except ImportRefused:
+        raise
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError,
+            struct.error) as exc:
+        raise damaged from exc
+    return AttachmentFacts(PDF_TYPE, len(content), pages=pages)

@@ -22,8 +22,10 @@ section's heading and a short neutral line when it has no data yet. Context keys
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.db.models import Prefetch
@@ -33,9 +35,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from agreements import selectors as agreement_selectors
+from agreements.attachments import attachment_read, organisation_diagrams
 from agreements.milestones import milestones_by_focus_area
 from agreements.models import (
     Activity,
+    Attachment,
     Contact,
     HousingArea,
     HousingDepartment,
@@ -53,6 +57,9 @@ from helhedsplan.approvals.state import approved_states
 from helhedsplan.formatting import keep_units_together
 from indicators.charts import indicator_chart_svg
 from indicators.selectors import followup_table, goal_rows, subgoal_rows
+
+from . import pdf
+from .pdf import DocumentImage, document_url
 
 SAMARBEJDSAFTALE = "samarbejdsaftale"
 DELAFTALE = "delaftale"
@@ -99,6 +106,7 @@ class DelaftaleEntry:
     number: int
     economy: Any = None
     subgoal_rows: list[dict] = field(default_factory=list)
+    appendices: list[Attachment] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -131,11 +139,22 @@ class Document:
     template_name: str
     context: dict[str, Any]
     filename: str
+    #: The plan's pictures the document shows (absolute document URL → picture), for the PDF's URL fetcher.
+    images: Mapping[str, DocumentImage] = field(default_factory=dict)
+    #: PDF bilag appended after the document's own pages (the samlet plan).
+    appendices: tuple[Attachment, ...] = ()
 
     def render_html(self) -> str:
         # The shipped font has no U+2010/U+2011 hyphen glyphs; print them as "-" rather than fall back
         # to whatever font a machine happens to have. A number and its unit stay on one line.
         return keep_units_together(render_to_string(self.template_name, self.context).translate(HYPHENS))
+
+    def render_pdf(self, html: str | None = None) -> bytes:
+        """The PDF of the document (of ``html`` when the caller has rendered it already): WeasyPrint gets the
+        project's static files and the document's own pictures, then the PDF bilag are appended."""
+        content = pdf.render_pdf(self.render_html() if html is None else html,
+                                 url_fetcher=pdf.StaticFilesURLFetcher(images=self.images))
+        return pdf.append_pdfs(content, [attachment_read(bilag) for bilag in self.appendices])
 
 
 # --- Queries -------------------------------------------------------------------------------------
@@ -168,11 +187,23 @@ def _numbers_by_focus_area(focus_areas: list[PlanFocusArea]) -> dict[int, int]:
     return {choice.focus_area_id: number for number, choice in enumerate(focus_areas, start=1)}
 
 
-def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *,
-                       area_slug: str | None = None) -> list[DelaftaleEntry]:
+def _attachments(plan: Plan) -> list[Attachment]:
+    """Every attachment of the plan in its order (one query); the documents pick theirs from it."""
+    return list(Attachment.objects.filter(plan=plan).select_related("sub_agreement__focus_area")
+                .order_by("order", "id"))
+
+
+def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *, area_slug: str | None = None,
+                       attachments: list[Attachment] | None = None) -> list[DelaftaleEntry]:
     numbers = _numbers_by_focus_area(focus_areas)
     sub_agreements = _sub_agreements(plan, area_slug=area_slug)
     economies = _economies(plan) if sub_agreements else {}
+    bilag_by_sub: dict[int, list[Attachment]] = {}
+    if attachments is None:
+        attachments = _attachments(plan) if sub_agreements else []
+    for attachment in attachments:
+        if attachment.sub_agreement_id and attachment.kind == Attachment.Kind.APPENDIX:
+            bilag_by_sub.setdefault(attachment.sub_agreement_id, []).append(attachment)
     entries = []
     for sub_agreement in sub_agreements:
         sub_agreement.plan = plan  # already loaded; keeps templates from querying it again
@@ -181,20 +212,27 @@ def _delaftale_entries(plan: Plan, focus_areas: list[PlanFocusArea], *,
             number=numbers.get(sub_agreement.focus_area_id, 0),
             economy=economies.get(sub_agreement.focus_area_id),
             subgoal_rows=_subgoal_rows(sub_agreement),
+            appendices=bilag_by_sub.get(sub_agreement.pk, []),
         ))
     entries.sort(key=lambda entry: (entry.number or 999, entry.sub_agreement.order))
     return entries
 
 
-def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea]) -> dict[str, Any]:
+def _strategic_context(plan: Plan, focus_areas: list[PlanFocusArea],
+                       attachments: list[Attachment]) -> dict[str, Any]:
     agreement = StrategicAgreement.objects.filter(plan=plan).select_related("contract_issuer").first()
     parties = list(agreement_selectors.agreement_parties().filter(agreement__plan=plan))
     housing_areas = list(HousingArea.objects.filter(plan=plan).prefetch_related(
         Prefetch("departments", queryset=HousingDepartment.objects.select_related("organisation"))
     ))
+    own = [attachment for attachment in attachments if not attachment.sub_agreement_id]
+    diagrams = [attachment for attachment in own if attachment.kind == Attachment.Kind.ORGANISATION_DIAGRAM]
     return {
         "agreement": agreement,
         "pulje_texts": agreement_selectors.pulje_texts(plan.pulje_id),
+        "organisation_diagrams": [{"title": diagram.title, "src": attachment_src(plan, diagram),
+                                   "attachment": diagram} for diagram in diagrams],
+        "plan_appendices": [bilag for bilag in own if bilag.kind == Attachment.Kind.APPENDIX],
         "agreement_parties": parties,
         "agreement_parties_have_contacts": any(party.contact_list for party in parties),
         "agreement_documents": agreement.document_list if agreement else [],
@@ -266,7 +304,7 @@ def samarbejdsaftale_document(*, plan: Plan) -> Document:
     contract: its cover and common part (the cooperation, the overordnede mål, other partners)."""
     title = CONTRACT_TITLES[SAMARBEJDSAFTALE] if plan.is_contract else DOCUMENT_KINDS[SAMARBEJDSAFTALE]
     context = _base_context(plan, kind=SAMARBEJDSAFTALE, title=title, **_urls(plan, SAMARBEJDSAFTALE))
-    context.update(_strategic_context(plan, _focus_areas(plan)))
+    context.update(_strategic_context(plan, _focus_areas(plan), _attachments(plan)))
     context["docx_url"] = _docx_url(plan, SAMARBEJDSAFTALE)
     context["approval"] = _approval([context["agreement"]])
     if plan.is_contract:
@@ -274,7 +312,8 @@ def samarbejdsaftale_document(*, plan: Plan) -> Document:
         return Document(SAMARBEJDSAFTALE, title, "documents/kontrakt.html", context,
                         f"{plan.slug}-kontrakt-faelles-del.pdf")
     return Document(SAMARBEJDSAFTALE, title, "documents/samarbejdsaftale.html", context,
-                    f"{plan.slug}-strategisk-samarbejdsaftale.pdf")
+                    f"{plan.slug}-strategisk-samarbejdsaftale.pdf",
+                    images=document_images(plan, [d["attachment"] for d in context["organisation_diagrams"]]))
 
 
 def delaftale_document(*, plan: Plan, area_slug: str) -> Document:
@@ -335,20 +374,28 @@ def samlet_document(*, plan: Plan) -> Document:
     title = DOCUMENT_KINDS[SAMLET]
     focus_areas = _focus_areas(plan)
     context = _base_context(plan, kind=SAMLET, title=title, **_urls(plan, SAMLET))
-    context.update(_strategic_context(plan, focus_areas))
+    attachments = _attachments(plan)
+    context.update(_strategic_context(plan, focus_areas, attachments))
     context.update(_budget_context(plan))
     context.update(_followup_context(plan, context["budget_sheet"]))
-    context["entries"] = _delaftale_entries(plan, focus_areas)
+    context["entries"] = _delaftale_entries(plan, focus_areas, attachments=attachments)
     context["charts"] = _charts(plan)
+    # Every bilag, the plan's own first and then each delaftale's in the delaftaler's order.
+    context["appendices"] = [*context["plan_appendices"], *(bilag for entry in context["entries"]
+                                                            for bilag in entry.appendices)]
     context["docx_url"] = _docx_url(plan, SAMLET)
     budget = context["budget_sheet"]["budget"]
     context["approval"] = _approval([context["agreement"], *(entry.sub_agreement for entry in context["entries"]),
                                      *([budget] if budget is not None else [])])
+    images = document_images(plan, [d["attachment"] for d in context["organisation_diagrams"]])
+    appendices = tuple(context["appendices"])
     if plan.is_contract:
         title = context["document_title"] = CONTRACT_TITLES[SAMLET]
         context.update(_contract_context(context, entries=context["entries"], common=True))
-        return Document(SAMLET, title, "documents/kontrakt.html", context, f"{plan.slug}-kontrakt.pdf")
-    return Document(SAMLET, title, "documents/samlet.html", context, f"{plan.slug}-samlet-plan.pdf")
+        return Document(SAMLET, title, "documents/kontrakt.html", context, f"{plan.slug}-kontrakt.pdf",
+                        images=images, appendices=appendices)
+    return Document(SAMLET, title, "documents/samlet.html", context, f"{plan.slug}-samlet-plan.pdf",
+                    images=images, appendices=appendices)
 
 
 def _contract_context(context: dict[str, Any], *, entries: list[DelaftaleEntry], common: bool) -> dict[str, Any]:
@@ -406,6 +453,29 @@ def milepaelsplan_document(plan: Plan):
     }
     return Document("milepaelsplan", "Milepælsplan", "documents/milepaelsplan.html", context,
                     f"{plan.slug}-milepaelsplan.pdf")
+
+
+# --- The plan's attachments ---------------------------------------------------------------------------
+
+def attachment_src(plan: Plan, attachment: Attachment) -> str:
+    """Where a document's HTML finds an attachment's picture: the access-checked download page (the preview
+    in the browser), named with the file's digest, which is also the one URL the PDF's fetcher answers."""
+    url = reverse("agreements:attachment_download", kwargs={"slug": plan.slug, "pk": attachment.pk})
+    return f"{url}?v={attachment.sha256[:16]}"
+
+
+def document_images(plan: Plan, attachments: list[Attachment]) -> dict[str, DocumentImage]:
+    """The pictures a PDF of ``plan`` may show: each attachment's ``attachment_src`` as the document sees it,
+    read from the storage only when WeasyPrint asks for it."""
+    return {document_url(attachment_src(plan, attachment)): DocumentImage(attachment.content_type,
+                                                                            partial(attachment_read, attachment))
+            for attachment in attachments if attachment.is_image}
+
+
+def plan_document_images(plan: Plan) -> dict[str, DocumentImage]:
+    """The pictures any document of the plan shows today (for a PDF of HTML frozen with an approval: a picture
+    replaced since has another URL and is not shown)."""
+    return document_images(plan, organisation_diagrams(plan))
 
 
 # --- Data owned by other apps ------------------------------------------------------------------

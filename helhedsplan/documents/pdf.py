@@ -4,7 +4,8 @@ The HTML comes from ``templates/documents/`` (see ``agreements.documents``). It 
 a base URL on a reserved host that never resolves; :class:`StaticFilesURLFetcher` answers requests
 for the project's static files (print CSS, fonts) from disk and refuses everything else: other
 ``file://`` paths, ``http(s)``, ``data:`` and anything a user text might smuggle in. Nothing goes
-over the network.
+over the network. The only other thing it serves is what the renderer hands it: the plan's uploaded
+organisationsdiagram, under exactly the URL the document names it by (``builders.document_images``).
 
 One ``FontConfiguration`` and one image cache are shared by every render in the process (the
 ``@font-face`` fonts are loaded once); a lock serialises renders because they share them.
@@ -22,17 +23,20 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
+import io
 import logging
 import os
 import posixpath
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from pypdf import PdfWriter
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -60,19 +64,37 @@ class RefusedURL(ValueError):
     """A document asked for something outside the project's static files."""
 
 
+#: What a document may show of the plan's own files (the organisationsdiagram), by content type.
+IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
+@dataclass(frozen=True)
+class DocumentImage:
+    """A picture of the plan's own (an uploaded organisationsdiagram) that a document shows: its content type
+    and how to read its bytes (only when WeasyPrint asks for it)."""
+
+    content_type: str
+    read: Callable[[], bytes]
+
+
 class StaticFilesURLFetcher(URLFetcher):
-    """Serves the project's static files; refuses every other URL.
+    """Serves the project's static files, and exactly the pictures named in ``images`` (absolute URL →
+    :class:`DocumentImage`, given by the code that renders, never taken from a text); refuses every other URL.
 
     ``requested`` lists every URL WeasyPrint asked for, ``refused`` the ones it did not get.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, images: Mapping[str, DocumentImage] | None = None, **kwargs):
         super().__init__(allowed_protocols=("https",), allow_redirects=False, **kwargs)
+        self.images = dict(images or {})
         self.requested: list[str] = []
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         self.requested.append(url)
+        image = self.images.get(url)
+        if image is not None and image.content_type in IMAGE_TYPES:
+            return URLFetcherResponse(url, body=image.read(), headers={"Content-Type": image.content_type})
         path = static_file_for_url(url)
         if path is None:
             self.refused.append(url)
@@ -197,5 +219,26 @@ def render_pdf(html: str, *, url_fetcher: StaticFilesURLFetcher | None = None) -
     fetcher = url_fetcher if url_fetcher is not None else StaticFilesURLFetcher()
     with _render_lock, render_slot(), _collector_paused():
         document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
-        return document.write_pdf(font_config=_shared_font_config(), cache=_image_cache)
+        # The plan's own pictures are kept for this render only: the shared cache would hold every plan's
+        # pictures (up to 10 MB each) for the life of the process, and a refused one as refused.
+        cache = {} if fetcher.images else _image_cache
+        return document.write_pdf(font_config=_shared_font_config(), cache=cache)
 
+
+
+def document_url(path: str) -> str:
+    """The absolute URL a root-relative ``path`` (as a template prints it) has inside a rendered document."""
+    return urljoin(DOCUMENT_BASE_URL, path)
+
+
+def append_pdfs(content: bytes, appendices: list[bytes]) -> bytes:
+    """``content`` with the pages of each PDF in ``appendices`` after it, in order (pypdf). The appended files
+    were checked when they were uploaded (readable, not encrypted)."""
+    if not appendices:
+        return content
+    writer = PdfWriter(clone_from=io.BytesIO(content))
+    for appendix in appendices:
+        writer.append(io.BytesIO(appendix), import_outline=False)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

@@ -34,7 +34,7 @@ from agreements import revisions
 from agreements.models import Plan, SubAgreement
 from helhedsplan.approvals.models import Approval
 
-from . import builders, pdf
+from . import builders
 from .models import RenderedDocument
 
 logger = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def rendered_document_render(*, rendered_id: int) -> bool:
         if version_key(plan.pk, rendered.document) != rendered.key:  # changed while it was being read
             RenderedDocument.objects.filter(pk=rendered.pk, file="").delete()
             return False
-        content = pdf.render_pdf(html)
+        content = document.render_pdf(html)
         name = default_storage.save(f"dokumenter/{plan.pk}/{rendered.pk}.pdf", ContentFile(content))
     except Exception as exc:
         logger.exception("Dokument %s (række %s) kunne ikke dannes", rendered.document, rendered.pk)

@@ -59,7 +59,7 @@ def document_html(document: Document) -> str:
 
 def render_document_pdf(document: Document) -> bytes:
     """Today's document as PDF (with the approval stamp when its content is approved)."""
-    return pdf.render_pdf(document_html(document))
+    return _built(document).render_pdf()
 
 
 def _approved_document(approval: Approval) -> Document | None:
@@ -131,7 +131,8 @@ def approval_fill_pdf(*, approval: Approval) -> bool:
     html = approval.html or faithful_html(approval)
     if not html:
         return False  # changed since: a PDF of today's content would not be what was approved
-    content = pdf.render_pdf(html)
+    content = pdf.render_pdf(html, url_fetcher=pdf.StaticFilesURLFetcher(
+        images=builders.plan_document_images(approval.plan)))
     name = default_storage.save(approval_pdf_name(approval), ContentFile(content))
     # A queryset update: the frozen approval gets its file without a history entry or a new revision of
     # the plan (nothing the documents show has changed).

@@ -5,7 +5,9 @@ document looks in Word, never what it contains. Headings carry Word's heading st
 texts, the fields and tables are Word tables, and each activity's skema is a two-column table
 (label | value), so ``word_import`` can read a file written here (or typed into LBF's template) back.
 
-Nothing here fetches anything: the file holds text and tables only (the charts stay in the PDF).
+Nothing here fetches anything: the file holds text, tables and the plan's own organisationsdiagram (read
+from the storage, where its upload was checked); the charts stay in the PDF, and the PDF bilag are listed
+by title (Word cannot embed them; the samlet plan's PDF has them appended).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from agreements.attachments import AttachmentUnavailable, attachment_read
 from agreements.models import PuljeText
 from helhedsplan.formatting import format_date, format_kroner, format_number, format_percent
 
@@ -41,6 +44,8 @@ HEADING_COHERENCE = "Sammenhæng med den kommunale indsats i boligområdet"
 HEADING_ECONOMY = "Indsatsområdets økonomi i henhold til budget"
 HEADING_CONFLICT = "Konflikthåndtering og underretning"
 HEADING_REVISION = "Revision af delaftalen"
+HEADING_APPENDICES = "Bilag"
+APPENDICES_IN_PDF = "Bilagene findes bag i PDF-udgaven af den samlede plan."
 HEADING_SKEMAS = "Aktiviteter, som skal bidrage til indfrielsen af delmålene for indsatsområdet"
 COFINANCING_TAG = "del af den kommunale medfinansiering"
 SKEMA_NAME = "Aktivitetsnavn"
@@ -133,6 +138,13 @@ class Writer:
                 run.font.size = Pt(9)
             if index < len(lines) - 1:
                 run.add_break()
+
+    def picture(self, content: bytes, caption: str) -> None:
+        """A picture the width of the text (at most), with its caption below."""
+        section = self.doc.sections[-1]
+        width = section.page_width - section.left_margin - section.right_margin
+        self.doc.add_picture(BytesIO(content), width=width)
+        self.paragraph(caption, small=True)
 
     def bullets(self, items: list[str]) -> None:
         for item in items:
@@ -274,6 +286,9 @@ def _samarbejdsaftale(w: Writer, context: dict[str, Any], *, standalone: bool) -
     if context["agreement_documents"]:
         w.paragraph(DOCUMENTS_LEAD_IN)
         w.bullets(list(context["agreement_documents"]))
+    if context["plan_appendices"]:
+        w.paragraph("Bilag til samarbejdsaftalen:")
+        w.bullets([bilag.title for bilag in context["plan_appendices"]])
 
     for field_name, heading in SECTIONS:
         w.heading(heading, 1)
@@ -284,6 +299,8 @@ def _samarbejdsaftale(w: Writer, context: dict[str, Any], *, standalone: bool) -
             w.text(getattr(agreement, field_name, "") if agreement else "")
         if heading.startswith("1."):
             _housing_areas(w, context["housing_areas"])
+        elif heading.startswith("3."):
+            _organisation_diagrams(w, context["organisation_diagrams"])
         elif heading.startswith("5."):
             _goal_table(w, context["goal_rows"])
         elif heading.startswith("6."):
@@ -293,6 +310,16 @@ def _samarbejdsaftale(w: Writer, context: dict[str, Any], *, standalone: bool) -
                 w.heading(choice.focus_area.name, 2)
                 w.heading(PROBLEM_COMPLEX, 3)
                 w.text(choice.problem_complex)
+
+
+def _organisation_diagrams(w: Writer, diagrams: list[dict]) -> None:
+    for diagram in diagrams:
+        try:
+            content = attachment_read(diagram["attachment"])
+        except AttachmentUnavailable as exc:
+            w.paragraph(str(exc), italic=True)
+            continue
+        w.picture(content, diagram["title"])
 
 
 def _housing_areas(w: Writer, housing_areas: list) -> None:
@@ -404,6 +431,10 @@ def _delaftale(w: Writer, context: dict[str, Any], entry: builders.DelaftaleEntr
 
     w.heading(HEADING_REVISION, 1)
     w.text(sa.revision)
+
+    if entry.appendices:
+        w.heading(HEADING_APPENDICES, 1)
+        w.bullets([bilag.title for bilag in entry.appendices])
 
     if activities:
         w.heading(HEADING_SKEMAS, 1)
@@ -532,6 +563,15 @@ def _samlet(w: Writer, context: dict[str, Any]) -> None:
         _delaftale(w, context, entry, standalone=False)
     _beredskabsplan(w, context)
     _budget_sheet(w, context, standalone=False)
+    if context["appendices"]:
+        w.new_part()
+        w.kicker(plan.name)
+        w.heading(HEADING_APPENDICES, 0)
+        for number, bilag in enumerate(context["appendices"], start=1):
+            owner = f" (delaftale for indsatsområdet {bilag.sub_agreement.focus_area.name})" \
+                if bilag.sub_agreement_id else ""
+            w.doc.add_paragraph(f"Bilag {number}: {bilag.title}{owner}", style="List Number")
+        w.paragraph(APPENDICES_IN_PDF, italic=True)
 
 
 # --- A Kontrakt om boligsocialt samarbejde (``templates/documents/kontrakt.html``) ---------------------------

@@ -14,6 +14,9 @@ Per plan, a folder ``<slug>/`` with
   today's draft; a plan without an approved budget has none, and the README says so;
 - ``okonomiopfolgning.pdf`` and ``okonomiopfolgning.xlsx``: budget against forbrug (the document for the
   bestyrelse, and every line's forbrug per year in the import layout), as at export time;
+- ``bilag/``: the files of the bilag and organisationsdiagrammer the exported approvals hold (by the SHA-256
+  in their snapshots), named ``<document>-<n>-<title>.<pdf|png|jpg>``; a file deleted since is named in the
+  README;
 - ``delaftaler.json`` and ``delaftaler.xlsx``: the approved delaftaler as data, one row per delaftale,
   activity, indicator, party and staff resource, taken from the snapshots;
 and at the top ``README.txt``: what is included, each document's approval date, the export time and
@@ -55,7 +58,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from agreements.models import Plan, SubAgreement
+from agreements.attachments import AttachmentUnavailable, attachment_read
+from agreements.models import ATTACHMENT_SUFFIXES, Attachment, Plan, SubAgreement
 from agreements.permissions import plans_visible_to
 from budgets.actuals_file import write_actuals_xlsx
 from budgets.followup import budget_followup
@@ -101,6 +105,7 @@ class PlanContent:
     newer_drafts: list[SubAgreement] = field(default_factory=list)
     budget: Approval | None = None  # the budgetark's approved version in force
     budget_changed: bool = False  # the budget has changed since that approval (current exports only)
+    missing_attachments: list[str] = field(default_factory=list)  # approved bilag whose file is gone
 
     @property
     def approvals(self) -> list[Approval]:
@@ -467,6 +472,12 @@ def readme_text(export: ExportPlan, *, exported_at: datetime, files_by_plan: dic
         lines.append("  - Økonomiopfølgning: " + " og ".join(
             name for name in files_by_plan[plan.slug] if name.startswith("okonomiopfolgning")))
         lines.append("  - Data: delaftaler.json og delaftaler.xlsx")
+        bilag = [name for name in files_by_plan[plan.slug] if name.startswith("bilag/")]
+        if bilag:
+            lines.append("  - Bilag og organisationsdiagram, som de blev godkendt: " + ", ".join(bilag))
+        if content.missing_attachments:
+            lines.append("  - Godkendte bilag, hvis fil er slettet siden (ikke med): "
+                         + "; ".join(content.missing_attachments))
         if content.not_approved:
             lines += ["", "Delaftaler uden godkendt version"
                       + (f" pr. {format_date(export.as_of)}" if export.as_of else "") + " (ikke med i udtrækket):"]
@@ -483,6 +494,34 @@ def readme_text(export: ExportPlan, *, exported_at: datetime, files_by_plan: dic
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _safe_name(title: str) -> str:
+    kept = "".join(char if char.isalnum() or char in " -_" else " " for char in title)
+    return "-".join(kept.lower().split())[:60] or "bilag"
+
+
+def attachment_files(content: PlanContent) -> dict[str, bytes]:
+    """The files of the bilag the exported approvals hold (``bilag/<document>-<n>-<title>.<suffix>``), found
+    among the plan's attachments by the SHA-256 frozen in each snapshot; an approved file that is no longer
+    stored is noted in ``content.missing_attachments``."""
+    stored = {attachment.sha256: attachment for attachment in Attachment.objects.filter(plan=content.plan)}
+    files: dict[str, bytes] = {}
+    for approval, stem in _numbered(content):
+        frozen = next((c for c in approval.data.get("collections", []) if c.get("name") == "attachments"), None)
+        for number, item in enumerate(frozen["items"] if frozen else [], start=1):
+            values = {entry["name"]: entry["value"] for entry in item["fields"]}
+            attachment = stored.get(values.get("sha256"))
+            try:
+                if attachment is None:
+                    raise AttachmentUnavailable(values.get("title", ""))
+                data = attachment_read(attachment)
+            except AttachmentUnavailable:
+                content.missing_attachments.append(f"{values.get('title', '')} ({approval.title})")
+                continue
+            suffix = ATTACHMENT_SUFFIXES[attachment.content_type]
+            files[f"bilag/{stem}-{number}-{_safe_name(values.get('title', ''))}.{suffix}"] = data
+    return files
+
+
 def _numbered(content: PlanContent) -> list[tuple[Approval, str]]:
     order = {choice.focus_area_id: index for index, choice in
              enumerate(content.plan.plan_focus_areas.order_by("order", "focus_area__order"), start=1)}
@@ -497,7 +536,7 @@ def _numbered(content: PlanContent) -> list[tuple[Approval, str]]:
 # --- Writing the ZIP ------------------------------------------------------------------------------------
 
 def _stored(name: str) -> int:
-    return zipfile.ZIP_STORED if name.endswith((".pdf", ".xlsx")) else zipfile.ZIP_DEFLATED
+    return zipfile.ZIP_STORED if name.endswith((".pdf", ".xlsx", ".png", ".jpg")) else zipfile.ZIP_DEFLATED
 
 
 # Up to this size the ZIP being built stays in memory; a larger one continues in a file on local disk.
@@ -548,7 +587,10 @@ def built_archive(export: ExportPlan, *, progress: Progress | None = None,
                 documents += 1 if content.budget is not None else 0
                 for name, data in budget.items():
                     add(f"{folder}/{name}", data)
-                files_by_plan[folder] = list(budget)
+                bilag = attachment_files(content)
+                for name, data in bilag.items():
+                    add(f"{folder}/{name}", data)
+                files_by_plan[folder] = [*budget, *bilag]
                 step(f"{content.plan.name}: budgetark og økonomiopfølgning")
                 add(f"{folder}/delaftaler.json", delaftaler_json(content, exported_at=exported_at, as_of=export.as_of))
                 add(f"{folder}/delaftaler.xlsx", delaftaler_xlsx(content))

@@ -13,6 +13,7 @@ from agreements.models import Activity, Clause, Milestone, PlanMembership
 from agreements.permissions import plans_visible_to
 from helhedsplan.approvals import services as workflow
 from helhedsplan.approvals.models import Approval
+from tests.attachment_files import attach
 from tests.demo import without_demo
 from tests.factories.agreements import ContactFactory, PlanMembershipFactory, UserFactory
 
@@ -25,6 +26,7 @@ EDIT_URLS = {
     "agreements:strategic_edit", "agreements:strategic_submit", "agreements:strategic_lbf_approval",
     "agreements:milestone_new", "agreements:milestone_edit", "agreements:milestone_delete",
     "agreements:public_settings", "agreements:meeting_new", "agreements:meeting_edit",
+    "agreements:attachment_delete",
 }
 APPROVE_URLS = {"agreements:subagreement_approve", "agreements:strategic_approve", "agreements:meeting_approve"}
 COMMENT_URLS = {"agreements:plan_comment", "agreements:subagreement_comment", "agreements:subagreement_return",
@@ -33,7 +35,7 @@ POST_ONLY = {"agreements:activity_restore", "agreements:subagreement_submit", "a
              "agreements:subagreement_approve", "agreements:strategic_submit", "agreements:strategic_return",
              "agreements:strategic_approve", "agreements:strategic_lbf_approval", "agreements:plan_comment",
              "agreements:subagreement_comment", "agreements:plan_export", "agreements:milestone_delete",
-             "agreements:meeting_approve"}
+             "agreements:meeting_approve", "agreements:attachment_delete"}
 # POST-only actions every reader of the plan may take (an export changes nothing in the plan).
 READER_POSTS = {"agreements:plan_export"}
 # The public page needs no login; a plan that has not opted in answers 404 to everybody.
@@ -81,6 +83,7 @@ def sweep(ws):
     Approval.objects.filter(plan=ws.plan).update(pdf=stored)
     milestone = Milestone.objects.create(plan=ws.plan, title="Lektiecafé Toften åbner", due_date=date(2023, 1, 1))
     meeting = workflow.meeting_create(plan=ws.plan, by=ws.secretary, date=date(2024, 1, 5), place="Beboerhuset")
+    attachment = attach(ws.plan, ws.secretary, title="Kommissorium for bestyrelsen")
     doomed = Activity.objects.get(name="Familieklub")
     doomed_pk = doomed.pk
     doomed.delete()
@@ -98,6 +101,8 @@ def sweep(ws):
                   else _value_for(converter) for key, converter in converters.items()}
         if name.startswith("agreements:meeting_") and "pk" in kwargs:
             kwargs["pk"] = meeting.pk
+        if name.startswith("agreements:attachment_") and "pk" in kwargs:
+            kwargs["pk"] = attachment.pk
         urls[name] = reverse(name, kwargs=kwargs)
     return urls
 
@@ -209,14 +214,15 @@ def test_only_staff_reach_the_admin(client, ws):
 
 PLAN_PERMISSIONS = (permissions.VIEW_PLAN, permissions.EDIT_PLAN, permissions.SUBMIT, permissions.RETURN_TO_DRAFT,
                     permissions.APPROVE, permissions.COMMENT, permissions.RECORD_LBF_APPROVAL,
-                    permissions.EXPORT_PLAN, permissions.ENTER_FOLLOWUP, permissions.MANAGE_MEETINGS)
+                    permissions.EXPORT_PLAN, permissions.ENTER_FOLLOWUP, permissions.MANAGE_MEETINGS,
+                    permissions.ADD_ATTACHMENT, permissions.DELETE_ATTACHMENT)
 ROLE_MATRIX = {
-    #            view   edit   submit return approve comment lbf-appr export followup meetings
-    "secretary": (True, True, True, True, False, True, True, True, True, True),
-    "board": (True, False, False, True, True, True, False, True, False, False),
-    "lbf": (True, False, False, False, False, False, False, True, False, False),
-    "admin": (True, True, True, True, True, True, True, True, True, True),
-    "outsider": (False, False, False, False, False, False, False, False, False, False),
+    #            view   edit   submit return approve comment lbf-appr export followup meetings bilag+ bilag-
+    "secretary": (True, True, True, True, False, True, True, True, True, True, True, True),
+    "board": (True, False, False, True, True, True, False, True, False, False, False, False),
+    "lbf": (True, False, False, False, False, False, False, True, False, False, False, False),
+    "admin": (True, True, True, True, True, True, True, True, True, True, True, True),
+    "outsider": (False, False, False, False, False, False, False, False, False, False, False, False),
 }
 
 

@@ -25,7 +25,7 @@ def test_query_count_does_not_grow_with_activities(kind):
     assert small.sub_agreements.count() == large.sub_agreements.count() == 2
     small_count = queries_for(small, kind)
     assert small_count == queries_for(large, kind)
-    assert small_count <= 37  # the standard texts; the parties' contact persons, one query per kind of party
+    assert small_count <= 38  # the standard texts; the parties' contact persons (per kind of party); the bilag
 
 
 def test_samlet_plan_reads_two_queries_per_delaftale_for_its_delmaal():

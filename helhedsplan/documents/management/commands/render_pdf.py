@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agreements.models import Plan
 from helhedsplan.documents import builders as documents
-from helhedsplan.documents import pdf, word
+from helhedsplan.documents import word
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             doc = documents.build_document(plan=plan, kind=document, area_slug=area)
         except documents.DocumentNotFound as error:
             raise CommandError(str(error)) from error
-        content = word.render_docx(doc) if as_word else pdf.render_pdf(doc.render_html())
+        content = word.render_docx(doc) if as_word else doc.render_pdf()
         target = Path(output)
         try:
             target.write_bytes(content)
