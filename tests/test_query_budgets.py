@@ -351,21 +351,21 @@ def page_queries(client, plan, sub_agreement, user) -> dict[str, int]:
 # Pages that compare documents with their approval snapshots read the documents' bilag as part of them (one
 # query for the samarbejdsaftale's, one for all delaftaler's): the meeting pages, the LBF overview, the samlet plan.
 MAX_QUERIES = {
-    "dashboard": 68, "plan": 71, "delaftale": 41, "delaftale editor": 42, "strategic editor": 31,
+    "dashboard": 71, "plan": 74, "delaftale": 43, "delaftale editor": 48, "strategic editor": 37,
     "budget": 36, "budget changes": 29, "budget approval": 12, "budget section grid": 15,
     "indicators plan": 30, "indicators delaftale": 30, "indicator entry": 30,
-    "plan history": 28, "new delaftale": 10, "delaftale history": 20, "delaftale changes": 33,
-    "delaftale approval": 10, "new activity": 24, "activity editor": 28, "strategic": 35,
-    "strategic changes": 27, "strategic approval": 10,
+    "plan history": 28, "new delaftale": 10, "delaftale history": 20, "delaftale changes": 35,
+    "delaftale approval": 10, "new activity": 24, "activity editor": 28, "strategic": 36,
+    "strategic changes": 29, "strategic approval": 10,
     "milestones": 10, "attachments": 10, "new milestone": 10, "milestone editor": 10, "milepaelsplan": 10,
     "beredskabsplan": 8, "public settings": 8, "public plan": 4,
-    "meetings": 8, "new meeting": 30, "meeting": 25, "meeting editor": 33,
-    "lbf overview": 57, "exports": 8, "export status": 8,  # the overview lists the demo plans too
+    "meetings": 8, "new meeting": 30, "meeting": 26, "meeting editor": 33,
+    "lbf overview": 63, "exports": 8, "export status": 8,  # the overview lists the demo plans too
     "clauses": 6, "new clause": 6, "clause editor": 8,
     "organisations": 8, "organisation": 20, "new organisation": 6, "organisation editor": 8,
     "contact": 11, "new contact": 8, "contact editor": 8,
-    "document samarbejdsaftale": 15, "document delaftale": 30, "document budgetark": 12, "document samlet plan": 41,
-    "word samarbejdsaftale": 15, "word delaftale": 30, "word budgetark": 12, "word samlet plan": 41,
+    "document samarbejdsaftale": 18, "document delaftale": 30, "document budgetark": 12, "document samlet plan": 42,
+    "word samarbejdsaftale": 18, "word delaftale": 30, "word budgetark": 12, "word samlet plan": 42,
     "word import": 8,
     "budget download": 12, "budget upload preview": 65, "new budget line": 15, "budget line editor": 15,
     "budget line delete": 10, "footnotes": 10,
@@ -418,6 +418,6 @@ def test_query_count_does_not_grow_with_the_plan(client):
     assert not grown, "; ".join(grown)
     # The LBF overview lists every plan with the state of its documents: the live content of the approved
     # documents is read together, a few queries per plan (økonomi, section 5, the strategic agreement's
-    # parts, the budget's lines, footnotes and indsatsområder), whatever the plan's size. The second
+    # parts and bilag, the budget's lines, footnotes and indsatsområder), whatever the plan's size. The second
     # measurement lists one more plan than the first.
-    assert large["lbf overview"] - small["lbf overview"] <= 9, (small["lbf overview"], large["lbf overview"])
+    assert large["lbf overview"] - small["lbf overview"] <= 10, (small["lbf overview"], large["lbf overview"])

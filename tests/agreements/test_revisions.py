@@ -13,7 +13,16 @@ from django.test import Client
 from django.urls import reverse
 
 from agreements import revisions
-from agreements.models import Clause, Contact, DocumentStatus, FocusArea, Organisation, PlanMembership, Pulje
+from agreements.models import (
+    Clause,
+    Contact,
+    DocumentStatus,
+    FocusArea,
+    Organisation,
+    PlanMembership,
+    Pulje,
+    PuljeText,
+)
 from budgets.content import BudgetContent, LineData
 from budgets.models import BudgetLine, ExpenseType
 from budgets.services import budget_replace
@@ -59,7 +68,7 @@ def global_part(token_string: str) -> str:
 
 def test_every_watched_model_is_either_plan_data_or_deliberately_shared():
     """A new model must reach its plan through a foreign key, or be added here as shared data."""
-    shared = {Pulje, FocusArea, Organisation, Contact, Clause, ExpenseType, StandardGoal, StandardIndicator,
+    shared = {Pulje, PuljeText, FocusArea, Organisation, Contact, Clause, ExpenseType, StandardGoal, StandardIndicator,
               get_user_model(), Group, Profile}
     assert revisions._SHARED == shared
     user_data = [model for model in apps.get_models()
