@@ -52,8 +52,11 @@ def content_from_data(plan: Plan, budget: dict) -> tuple[BudgetContent, list[str
         else:
             section, area_id = FOCUS_AREA, areas[section_key].pk
         numbers = []
-        for number in _footnote_numbers(item.get("footnote_number")):
-            text = item.get("footnote") or ""
+        given = _footnote_numbers(item.get("footnote_number"))
+        # One text for all of the line's numbers, or (a list) one text per number.
+        texts = item.get("footnote") if isinstance(item.get("footnote"), list) else [item.get("footnote")] * len(given)
+        for number, text in zip(given, texts, strict=True):
+            text = text or ""
             if number in footnotes and footnotes[number] != text:
                 base = number.rstrip(string.ascii_lowercase)
                 number = next(f"{base}{letter}" for letter in string.ascii_lowercase[1:]

@@ -76,6 +76,7 @@ WRITTEN_BY_THE_SOFTWARE = {
     "documents.RenderedDocument.document", "documents.RenderedDocument.key", "documents.RenderedDocument.filename",
     "documents.RenderedDocument.error", "documents.RenderedDocument.task_id",
     "lbf.LbfExport.current_step", "lbf.LbfExport.error", "lbf.LbfExport.task_id",
+    "agreements.Attachment.sha256",
 }
 
 

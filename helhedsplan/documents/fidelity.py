@@ -247,7 +247,9 @@ def _budget_fields(budget: dict | None, expense_types: dict[int, str]) -> Iterat
     for index, line in enumerate(budget.get("lines", [])):
         path = f"budget.lines[{index}]"
         yield _text_field(f"{path}.name", line.get("name"))
-        yield _text_field(f"{path}.footnote", line.get("footnote"))
+        footnotes = line.get("footnote")
+        for number, footnote in enumerate(footnotes if isinstance(footnotes, list) else [footnotes]):
+            yield _text_field(f"{path}.footnote" + (f"[{number}]" if isinstance(footnotes, list) else ""), footnote)
         if line.get("expense_type") is not None:
             code = line["expense_type"]
             yield _text_field(f"{path}.expense_type", f"{code}. {expense_types.get(code, '')}")

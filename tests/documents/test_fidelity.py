@@ -81,9 +81,14 @@ def test_command_fails_when_a_demo_value_is_absent_from_its_source(tmp_path, mon
                      out.getvalue())
 
 
-def test_command_refuses_a_plan_without_a_source():
+def test_command_refuses_a_plan_without_a_source(tmp_path):
     with pytest.raises(CommandError, match="Ingen kilde for ukendt-plan"):
-        call_command("fidelity_audit", "ukendt-plan", stdout=io.StringIO())
+        call_command("fidelity_audit", "ukendt-plan", "--seeds", str(tmp_path), stdout=io.StringIO())
+
+
+def test_command_refuses_a_missing_seeds_directory(tmp_path):
+    with pytest.raises(CommandError, match="Mappen med kildedokumenter findes ikke"):
+        call_command("fidelity_audit", "--seeds", str(tmp_path / "ingen"), stdout=io.StringIO())
 
 
 # --- Matching, on small texts ---------------------------------------------------------------------
