@@ -33,6 +33,8 @@ def test_settings_switch_the_plan_to_a_contract(client, ws):
     url = reverse("agreements:public_settings", kwargs={"slug": ws.plan.slug})
     body = client.get(url).content.decode()
     assert "Dokumenttype" in body and "Kontrakt om boligsocialt samarbejde" in body
+    assert f"<title>Indstillinger – {ws.plan.name} – Helhedsplan</title>" in body
+    assert body.count('id="dokumenttype"') == 1
     response = client.post(url, {"dokumenttype-document_kind": "kontrakt"}, follow=True)
     assert "Dokumenttypen er gemt: Kontrakt om boligsocialt samarbejde." in response.content.decode()
     ws.plan.refresh_from_db()
